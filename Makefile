@@ -1,0 +1,40 @@
+# spm_ops: Specific Purpose Memory nodes for Linux 6.12, with BPF policies.
+#
+#   make deps     install the build and test dependencies (Debian packages)
+#   make kernel   build the patched guest kernel (VANILLA=1: without the series)
+#   make test     build everything, boot the guest and run every test suite
+#   make demo     boot the guest and print where allocations land
+#   make check    checkpatch --strict over kernel-patches/
+#   make clean    remove build outputs except the kernel trees
+
+BUILD    := $(CURDIR)/build
+KSRC     := $(BUILD)/linux
+KBUILD   := $(BUILD)/kbuild
+ifeq ($(VANILLA),1)
+KSRC     := $(BUILD)/linux-vanilla
+KBUILD   := $(BUILD)/kbuild-vanilla
+KERNEL_FLAGS := --vanilla
+endif
+
+.PHONY: all deps kernel test demo check clean
+
+all: kernel
+
+deps:
+	@./selftests/vm/install-deps.sh
+
+kernel: deps
+	@./kernel-patches/build-kernel.sh $(KERNEL_FLAGS)
+
+test: kernel
+	@$(MAKE) -s -C selftests KSRC=$(KSRC) KBUILD=$(KBUILD) run
+
+demo: kernel
+	@$(MAKE) -s -C selftests KSRC=$(KSRC) KBUILD=$(KBUILD) demo
+
+check:
+	@$(KSRC)/scripts/checkpatch.pl --strict --no-tree --terse \
+		kernel-patches/*.patch
+
+clean:
+	@$(MAKE) -s -C selftests clean

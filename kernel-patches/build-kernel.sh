@@ -1,0 +1,103 @@
+#!/bin/bash
+# Build the spm_ops guest kernel from Debian's linux-source-6.12.
+#
+#   build-kernel.sh [--vanilla]
+#
+# Unpacks /usr/src/linux-source-6.12.tar.xz into build/linux (a git tree whose
+# tag "base" is the pristine source), applies the patches named in
+# kernel-patches/series, merges kernel-patches/spm.config over tinyconfig and
+# builds bzImage, vmlinux and what out-of-tree modules need into build/kbuild.
+# --vanilla builds the same configuration without the series, from a
+# worktree at "base", into build/kbuild-vanilla.
+#
+# Inputs are hashed: unchanged inputs rebuild nothing; a changed series is
+# re-applied on the pristine tree and make rebuilds only what that touches.
+set -euo pipefail
+
+top=$(cd "$(dirname "$0")/.." && pwd)
+patches=$top/kernel-patches
+build=$top/build
+tarball=/usr/src/linux-source-6.12.tar.xz
+tree=$build/linux
+vanilla=0
+
+case "${1:-}" in
+--vanilla) vanilla=1 ;;
+"") ;;
+*) echo "build-kernel.sh: unknown argument '$1' (usage: build-kernel.sh [--vanilla])" >&2; exit 2 ;;
+esac
+
+die() { echo "build-kernel.sh: $*" >&2; exit 1; }
+git_tree() { git -C "$1" -c user.name=spm-build -c user.email=spm-build@localhost "${@:2}"; }
+
+[ -r "$tarball" ] || die "$tarball missing: run 'make deps'"
+mkdir -p "$build"
+
+if [ ! -e "$tree/.git" ]; then
+	echo "  UNPACK  $tarball"
+	rm -rf "$tree" "$build/linux-source-6.12"
+	tar -C "$build" -xf "$tarball"
+	mv "$build/linux-source-6.12" "$tree"
+	# Debian's .gitignore ignores the whole top level: add by force.
+	git_tree "$tree" init -q
+	git_tree "$tree" add -Af
+	git_tree "$tree" commit -q -m "base: Debian linux-source-6.12"
+	git_tree "$tree" tag base
+fi
+
+version=$(make -s -C "$tree" kernelversion)
+tested=$(sed -n 's/^# tested-on: *//p' "$patches/series")
+echo "  SOURCE  linux $version (Debian linux-source-6.12)"
+[ "$version" = "$tested" ] ||
+	echo "warning: the series was tested on $tested, this source is $version" >&2
+
+series_files() { grep -v '^#' "$patches/series" | sed '/^\s*$/d'; }
+
+if [ $vanilla = 1 ]; then
+	src=$build/linux-vanilla
+	obj=$build/kbuild-vanilla
+	if [ ! -e "$src/.git" ]; then
+		git_tree "$tree" worktree prune
+		git_tree "$tree" worktree add -q --detach "$src" base
+	fi
+	applied=vanilla
+else
+	src=$tree
+	obj=$build/kbuild
+	applied=$(cd "$patches" && series_files | xargs cat series | sha256sum | cut -c1-16)
+	if [ "$(cat "$src/.spm-applied" 2>/dev/null)" != "$applied" ]; then
+		echo "  PATCH   $(series_files | wc -l) patches from kernel-patches/series"
+		git_tree "$src" am --abort >/dev/null 2>&1 || true
+		git_tree "$src" checkout -q -f -B applied base
+		series_files | while read -r p; do
+			[ -r "$patches/$p" ] || die "series names $p, which is not in kernel-patches/"
+			git_tree "$src" am -q --keep-cr "$patches/$p" ||
+				die "$p does not apply to linux $version"
+		done
+		echo "$applied" > "$src/.spm-applied"
+	fi
+fi
+
+# Everything that decides the build: the applied series and the config.
+stamp=$( (echo "$applied"; cat "$patches/spm.config") | sha256sum | cut -c1-16)
+if [ "$(cat "$obj/.spm-stamp" 2>/dev/null)" = "$stamp" ] &&
+   [ -e "$obj/arch/x86/boot/bzImage" ] && [ -e "$obj/vmlinux" ]; then
+	echo "  KERNEL  $obj is up to date"
+	exit 0
+fi
+
+mkdir -p "$obj"
+make -s -C "$src" O="$obj" tinyconfig >/dev/null
+"$src/scripts/kconfig/merge_config.sh" -m -O "$obj" "$obj/.config" "$patches/spm.config" >/dev/null
+make -s -C "$src" O="$obj" olddefconfig
+# merge_config drops what Kconfig cannot satisfy: say which, do not build.
+missing=$(grep '^CONFIG_.*=y' "$patches/spm.config" | while read -r opt; do
+	[ $vanilla = 1 ] && [ "$opt" = CONFIG_SPM=y ] && continue
+	grep -qx "$opt" "$obj/.config" || echo "$opt"
+done)
+[ -z "$missing" ] || die "config options not set: $missing"
+
+echo "  BUILD   $obj (a few minutes on first build)"
+make -s -C "$src" O="$obj" -j"$(($(nproc) + 1))" bzImage vmlinux modules_prepare
+echo "$stamp" > "$obj/.spm-stamp"
+echo "  KERNEL  $obj/arch/x86/boot/bzImage"
