@@ -1,0 +1,417 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * spm_test: allocate pages on request and report the nodes they came from.
+ *
+ * Writing a line of key=value pairs to /sys/kernel/debug/spm_test/alloc
+ * performs allocations; reading the file returns the result of the last
+ * command:
+ *
+ *	mode=page|bulk|vmalloc|timer|irq   how to allocate (default page)
+ *	count=N                            pages (default 1)
+ *	nid=N                              preferred node, -1 for the local one
+ *	mask=NODELIST                      nodemask passed to the allocator
+ *	spm=0|1                            __GFP_SPM_NODE
+ *	thisnode=0|1                       __GFP_THISNODE
+ *	gfp=kernel|atomic                  GFP_KERNEL or GFP_ATOMIC
+ *
+ * page allocates order-0 pages one at a time with __alloc_pages(), bulk with
+ * the bulk allocator, vmalloc with vmalloc()/vmalloc_node(); timer and irq
+ * allocate with GFP_ATOMIC from a timer callback (softirq) and from a hard
+ * irq_work.  All pages of a command are held until the last one is allocated,
+ * then their nodes are counted and they are freed.  The result reads
+ *
+ *	ok=N fail=M n0=.. n1=.. ...
+ *
+ * with one nN= field per possible node.  On a kernel without __GFP_SPM_NODE,
+ * spm=1 fails with -EOPNOTSUPP.
+ */
+#define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
+
+#include <linux/completion.h>
+#include <linux/debugfs.h>
+#include <linux/gfp.h>
+#include <linux/irq_work.h>
+#include <linux/mm.h>
+#include <linux/module.h>
+#include <linux/mutex.h>
+#include <linux/nodemask.h>
+#include <linux/slab.h>
+#include <linux/string.h>
+#include <linux/timer.h>
+#include <linux/uaccess.h>
+#include <linux/vmalloc.h>
+
+#define SPM_TEST_MAX_COUNT		65536
+/* GFP_ATOMIC allocations run with interrupts or bottom halves off. */
+#define SPM_TEST_MAX_ATOMIC_COUNT	4096
+#define SPM_TEST_CMD_MAX		256
+#define SPM_TEST_RESULT_MAX		(32 + 20 * MAX_NUMNODES)
+
+enum spm_test_mode {
+	SPM_TEST_PAGE,
+	SPM_TEST_BULK,
+	SPM_TEST_VMALLOC,
+	SPM_TEST_TIMER,
+	SPM_TEST_IRQ,
+};
+
+static const char * const spm_test_modes[] = {
+	[SPM_TEST_PAGE]		= "page",
+	[SPM_TEST_BULK]		= "bulk",
+	[SPM_TEST_VMALLOC]	= "vmalloc",
+	[SPM_TEST_TIMER]	= "timer",
+	[SPM_TEST_IRQ]		= "irq",
+};
+
+struct spm_test_req {
+	enum spm_test_mode mode;
+	unsigned int count;
+	int nid;
+	bool has_mask;
+	nodemask_t mask;
+	bool spm;
+	bool thisnode;
+	bool atomic;
+};
+
+/* One command in flight: the pages and, for timer/irq, the deferred work. */
+struct spm_test_run {
+	struct spm_test_req *req;
+	gfp_t gfp;
+	struct page **pages;
+	unsigned int nr;
+	unsigned int *per_node;
+	bool wrong_context;
+	struct timer_list timer;
+	struct irq_work irq_work;
+	struct completion done;
+};
+
+static DEFINE_MUTEX(spm_test_lock);
+static char spm_test_result[SPM_TEST_RESULT_MAX];
+static struct dentry *spm_test_dir;
+
+static int spm_test_parse(char *cmd, struct spm_test_req *req)
+{
+	char *tok, *val;
+	int ret, i;
+
+	memset(req, 0, sizeof(*req));
+	req->mode = SPM_TEST_PAGE;
+	req->count = 1;
+	req->nid = NUMA_NO_NODE;
+
+	while ((tok = strsep(&cmd, " \t\n")) != NULL) {
+		if (!*tok)
+			continue;
+		val = strchr(tok, '=');
+		if (!val || !val[1])
+			return -EINVAL;
+		*val++ = '\0';
+
+		if (!strcmp(tok, "mode")) {
+			i = match_string(spm_test_modes,
+					 ARRAY_SIZE(spm_test_modes), val);
+			if (i < 0)
+				return -EINVAL;
+			req->mode = i;
+		} else if (!strcmp(tok, "count")) {
+			ret = kstrtouint(val, 0, &req->count);
+			if (ret)
+				return ret;
+		} else if (!strcmp(tok, "nid")) {
+			ret = kstrtoint(val, 0, &req->nid);
+			if (ret)
+				return ret;
+		} else if (!strcmp(tok, "mask")) {
+			if (nodelist_parse(val, req->mask))
+				return -EINVAL;
+			req->has_mask = true;
+		} else if (!strcmp(tok, "spm")) {
+			ret = kstrtobool(val, &req->spm);
+			if (ret)
+				return ret;
+		} else if (!strcmp(tok, "thisnode")) {
+			ret = kstrtobool(val, &req->thisnode);
+			if (ret)
+				return ret;
+		} else if (!strcmp(tok, "gfp")) {
+			if (!strcmp(val, "kernel"))
+				req->atomic = false;
+			else if (!strcmp(val, "atomic"))
+				req->atomic = true;
+			else
+				return -EINVAL;
+		} else {
+			return -EINVAL;
+		}
+	}
+
+	if (req->mode == SPM_TEST_TIMER || req->mode == SPM_TEST_IRQ)
+		req->atomic = true;
+
+	if (!req->count || req->count > SPM_TEST_MAX_COUNT)
+		return -EINVAL;
+	if (req->atomic && req->count > SPM_TEST_MAX_ATOMIC_COUNT)
+		return -EINVAL;
+	if (req->nid != NUMA_NO_NODE &&
+	    (req->nid < 0 || req->nid >= MAX_NUMNODES ||
+	     !node_state(req->nid, N_MEMORY)))
+		return -EINVAL;
+	if (req->has_mask &&
+	    (nodes_empty(req->mask) ||
+	     !nodes_subset(req->mask, node_states[N_POSSIBLE])))
+		return -EINVAL;
+	/* vmalloc() takes neither flags nor a nodemask from its callers. */
+	if (req->mode == SPM_TEST_VMALLOC &&
+	    (req->has_mask || req->spm || req->thisnode || req->atomic))
+		return -EINVAL;
+	/* __GFP_THISNODE needs a node to stay on. */
+	if (req->thisnode && req->nid == NUMA_NO_NODE)
+		return -EINVAL;
+	return 0;
+}
+
+static int spm_test_gfp(const struct spm_test_req *req, gfp_t *gfp)
+{
+	/*
+	 * Failures are expected results here: no allocation failure report,
+	 * and no OOM kill for an allocation a test wants to see fail.
+	 */
+	*gfp = (req->atomic ? GFP_ATOMIC : GFP_KERNEL | __GFP_RETRY_MAYFAIL) |
+	       __GFP_NOWARN;
+	if (req->thisnode)
+		*gfp |= __GFP_THISNODE;
+	if (req->spm) {
+#ifdef __GFP_SPM_NODE
+		*gfp |= __GFP_SPM_NODE;
+#else
+		return -EOPNOTSUPP;
+#endif
+	}
+	return 0;
+}
+
+static int spm_test_nid(const struct spm_test_req *req)
+{
+	return req->nid == NUMA_NO_NODE ? numa_mem_id() : req->nid;
+}
+
+/* Allocate the pages one by one, into run->pages[0..run->nr). */
+static void spm_test_alloc_pages(struct spm_test_run *run)
+{
+	struct spm_test_req *req = run->req;
+	nodemask_t *mask = req->has_mask ? &req->mask : NULL;
+	int nid = spm_test_nid(req);
+	unsigned int i;
+
+	for (i = 0; i < req->count; i++) {
+		struct page *page = __alloc_pages(run->gfp, 0, nid, mask);
+
+		if (page)
+			run->pages[run->nr++] = page;
+		if (!req->atomic)
+			cond_resched();
+	}
+}
+
+static void spm_test_alloc_bulk(struct spm_test_run *run)
+{
+	struct spm_test_req *req = run->req;
+	nodemask_t *mask = req->has_mask ? &req->mask : NULL;
+	int nid = spm_test_nid(req);
+	unsigned long filled = 0, prev;
+
+	/* The bulk allocator may return early; call it until it stalls. */
+	do {
+		prev = filled;
+		filled = __alloc_pages_bulk(run->gfp, nid, mask, req->count,
+					    NULL, run->pages);
+		cond_resched();
+	} while (filled < req->count && filled > prev);
+	run->nr = filled;
+}
+
+static void spm_test_timer_fn(struct timer_list *t)
+{
+	struct spm_test_run *run = from_timer(run, t, timer);
+
+	run->wrong_context = !in_serving_softirq() || in_hardirq();
+	spm_test_alloc_pages(run);
+	complete(&run->done);
+}
+
+static void spm_test_irq_work_fn(struct irq_work *work)
+{
+	struct spm_test_run *run = container_of(work, struct spm_test_run,
+						irq_work);
+
+	run->wrong_context = !in_hardirq();
+	spm_test_alloc_pages(run);
+	complete(&run->done);
+}
+
+/* Count the nodes of the allocated pages into the result, free the pages. */
+static void spm_test_record(struct spm_test_run *run)
+{
+	struct spm_test_req *req = run->req;
+	unsigned int i;
+	size_t len;
+	int nid;
+
+	for (i = 0; i < run->nr; i++) {
+		run->per_node[page_to_nid(run->pages[i])]++;
+		if (req->mode != SPM_TEST_VMALLOC)
+			__free_page(run->pages[i]);
+	}
+
+	len = scnprintf(spm_test_result, sizeof(spm_test_result),
+			"ok=%u fail=%u", run->nr, req->count - run->nr);
+	for_each_node(nid)
+		len += scnprintf(spm_test_result + len,
+				 sizeof(spm_test_result) - len, " n%d=%u", nid,
+				 run->per_node[nid]);
+	scnprintf(spm_test_result + len, sizeof(spm_test_result) - len, "\n");
+}
+
+static int spm_test_vmalloc(struct spm_test_run *run)
+{
+	struct spm_test_req *req = run->req;
+	unsigned long size = (unsigned long)req->count << PAGE_SHIFT;
+	unsigned int i;
+	void *area;
+
+	if (req->nid == NUMA_NO_NODE)
+		area = vmalloc(size);
+	else
+		area = vmalloc_node(size, req->nid);
+	if (area) {
+		for (i = 0; i < req->count; i++)
+			run->pages[i] = vmalloc_to_page(area + i * PAGE_SIZE);
+		run->nr = req->count;
+	}
+	spm_test_record(run);
+	vfree(area);
+	return 0;
+}
+
+static int spm_test_run(struct spm_test_req *req)
+{
+	struct spm_test_run *run;
+	int ret;
+
+	run = kzalloc(sizeof(*run), GFP_KERNEL);
+	if (!run)
+		return -ENOMEM;
+	run->req = req;
+	run->pages = kvcalloc(req->count, sizeof(*run->pages), GFP_KERNEL);
+	run->per_node = kcalloc(MAX_NUMNODES, sizeof(*run->per_node),
+				GFP_KERNEL);
+	ret = -ENOMEM;
+	if (!run->pages || !run->per_node)
+		goto out;
+	ret = spm_test_gfp(req, &run->gfp);
+	if (ret)
+		goto out;
+	init_completion(&run->done);
+
+	switch (req->mode) {
+	case SPM_TEST_PAGE:
+		spm_test_alloc_pages(run);
+		break;
+	case SPM_TEST_BULK:
+		spm_test_alloc_bulk(run);
+		break;
+	case SPM_TEST_VMALLOC:
+		ret = spm_test_vmalloc(run);
+		goto out;
+	case SPM_TEST_TIMER:
+		timer_setup(&run->timer, spm_test_timer_fn, 0);
+		mod_timer(&run->timer, jiffies + 1);
+		wait_for_completion(&run->done);
+		timer_delete_sync(&run->timer);
+		break;
+	case SPM_TEST_IRQ:
+		run->irq_work = IRQ_WORK_INIT_HARD(spm_test_irq_work_fn);
+		irq_work_queue(&run->irq_work);
+		wait_for_completion(&run->done);
+		irq_work_sync(&run->irq_work);
+		break;
+	}
+
+	spm_test_record(run);
+	/* The pages are freed: still report them, but fail the command. */
+	if (run->wrong_context)
+		ret = -EIO;
+out:
+	kfree(run->per_node);
+	kvfree(run->pages);
+	kfree(run);
+	return ret;
+}
+
+static ssize_t spm_test_write(struct file *file, const char __user *ubuf,
+			      size_t len, loff_t *ppos)
+{
+	struct spm_test_req req;
+	char *cmd;
+	int ret;
+
+	if (len >= SPM_TEST_CMD_MAX)
+		return -EINVAL;
+	cmd = memdup_user_nul(ubuf, len);
+	if (IS_ERR(cmd))
+		return PTR_ERR(cmd);
+
+	ret = spm_test_parse(cmd, &req);
+	kfree(cmd);
+	if (ret)
+		return ret;
+
+	mutex_lock(&spm_test_lock);
+	spm_test_result[0] = '\0';
+	ret = spm_test_run(&req);
+	mutex_unlock(&spm_test_lock);
+	return ret ? ret : len;
+}
+
+static ssize_t spm_test_read(struct file *file, char __user *ubuf,
+			     size_t len, loff_t *ppos)
+{
+	ssize_t ret = -ENODATA;
+	size_t n;
+
+	mutex_lock(&spm_test_lock);
+	n = strlen(spm_test_result);
+	if (n)
+		ret = simple_read_from_buffer(ubuf, len, ppos, spm_test_result,
+					      n);
+	mutex_unlock(&spm_test_lock);
+	return ret;
+}
+
+static const struct file_operations spm_test_alloc_fops = {
+	.owner	= THIS_MODULE,
+	.read	= spm_test_read,
+	.write	= spm_test_write,
+	.llseek	= default_llseek,
+};
+
+static int __init spm_test_init(void)
+{
+	spm_test_dir = debugfs_create_dir("spm_test", NULL);
+	debugfs_create_file("alloc", 0600, spm_test_dir, NULL,
+			    &spm_test_alloc_fops);
+	return 0;
+}
+
+static void __exit spm_test_exit(void)
+{
+	debugfs_remove_recursive(spm_test_dir);
+}
+
+module_init(spm_test_init);
+module_exit(spm_test_exit);
+
+MODULE_DESCRIPTION("Allocate pages on request and report their nodes (SPM selftest)");
+MODULE_LICENSE("GPL");
