@@ -55,6 +55,9 @@ void info(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 		return fail(__VA_ARGS__);				\
 } while (0)
 
+#define ARRAY_SIZE(a)	(sizeof(a) / sizeof((a)[0]))
+#define __noreturn	__attribute__((noreturn))
+
 #define MAX_NODES	64
 #define KiB		1024UL
 #define MiB		(1024UL * KiB)

@@ -94,6 +94,7 @@ static struct dentry *spm_test_dir;
 static int spm_test_parse(char *cmd, struct spm_test_req *req)
 {
 	char *tok, *val;
+	bool any = false;
 	int ret, i;
 
 	memset(req, 0, sizeof(*req));
@@ -104,6 +105,7 @@ static int spm_test_parse(char *cmd, struct spm_test_req *req)
 	while ((tok = strsep(&cmd, " \t\n")) != NULL) {
 		if (!*tok)
 			continue;
+		any = true;
 		val = strchr(tok, '=');
 		if (!val || !val[1])
 			return -EINVAL;
@@ -147,6 +149,8 @@ static int spm_test_parse(char *cmd, struct spm_test_req *req)
 		}
 	}
 
+	if (!any)
+		return -EINVAL;
 	if (req->mode == SPM_TEST_TIMER || req->mode == SPM_TEST_IRQ)
 		req->atomic = true;
 

@@ -1,0 +1,158 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# Boot the spm_ops test guest under QEMU and run spm_selftest in it.
+#
+#   run-guest.sh [--kernel BZIMAGE] [--initrd CPIO.GZ] [--out DIR]
+#                [--append "extra kernel cmdline"] [--args "runner args"]
+#                [--verbose]
+#
+# Builds nothing (make does).  Topology: node 0 = cpu0 + 1 GiB, node 1 =
+# cpu1 + 1 GiB, nodes 2 and 3 CPU-less with 1 GiB each, booted with
+# spm_nodes=2-3; system RAM stays below 4 GiB so the SPM nodes are
+# ZONE_NORMAL.  The console goes to DIR/guest.log, the runner's own output
+# (second serial port) to DIR/runner.log.
+#
+# Prints the runner's lines and ends with its "N passed, N failed, N
+# skipped" line, one more failure counted when the harness itself failed:
+# no exit marker, a non-zero exit, a time-out, or a kernel splat in the
+# log.  Exits non-zero on any failure.
+#
+# Environment: SPM_TIMEOUT (seconds, default 900), SPM_ACCEL (default tcg;
+# KVM hangs after the option ROM on the machines this was written on).
+set -u
+
+here=$(cd "$(dirname "$0")" && pwd)
+top=$(cd "$here/../.." && pwd)
+kernel=$top/build/kbuild/arch/x86/boot/bzImage
+out=$top/build/selftests
+initrd=
+append=
+args=
+verbose=0
+timeout=${SPM_TIMEOUT:-900}
+accel=${SPM_ACCEL:-tcg}
+
+usage() {
+	sed -n '6,8p' "$0" | sed 's/^# *//' >&2
+	exit 2
+}
+
+while [ $# -gt 0 ]; do
+	case "$1" in
+	--kernel) kernel=${2:?}; shift 2 ;;
+	--initrd) initrd=${2:?}; shift 2 ;;
+	--out) out=${2:?}; shift 2 ;;
+	--append) append=${2?}; shift 2 ;;
+	--args) args=${2?}; shift 2 ;;
+	--verbose|-v) verbose=1; shift ;;
+	-h|--help) usage ;;
+	*) echo "run-guest.sh: unknown argument '$1'" >&2; usage ;;
+	esac
+done
+initrd=${initrd:-$out/initramfs.cpio.gz}
+
+for f in "$kernel" "$initrd"; do
+	[ -r "$f" ] || { echo "run-guest.sh: $f not found (run make)" >&2; exit 2; }
+done
+command -v qemu-system-x86_64 >/dev/null ||
+	{ echo "run-guest.sh: qemu-system-x86_64 not found" >&2; exit 2; }
+
+mkdir -p "$out"
+guest_log=$out/guest.log
+runner_log=$out/runner.log
+rm -f "$guest_log" "$runner_log"
+: > "$runner_log"
+
+cmdline="console=ttyS0 spm_nodes=2-3 panic=-1 oops=panic"
+cmdline+=" brd.rd_nr=1 brd.rd_size=65536"
+[ -n "$append" ] && cmdline+=" $append"
+# The runner's arguments: commas for spaces, one kernel parameter.
+[ -n "$args" ] && cmdline+=" spm.args=$(echo $args | tr ' ' ,)"
+
+qemu=(qemu-system-x86_64
+	-machine pc,max-ram-below-4g=2G -accel "$accel"
+	-smp 2,sockets=2,cores=1,threads=1 -m 4G
+	-object memory-backend-ram,id=m0,size=1G
+	-object memory-backend-ram,id=m1,size=1G
+	-object memory-backend-ram,id=m2,size=1G
+	-object memory-backend-ram,id=m3,size=1G
+	-numa node,nodeid=0,cpus=0,memdev=m0
+	-numa node,nodeid=1,cpus=1,memdev=m1
+	-numa node,nodeid=2,memdev=m2
+	-numa node,nodeid=3,memdev=m3
+	-kernel "$kernel" -initrd "$initrd" -append "$cmdline"
+	-display none -monitor none -no-reboot
+	-serial stdio -serial "file:$runner_log")
+
+summary_re='^[0-9]+ passed, [0-9]+ failed, [0-9]+ skipped$'
+
+echo "# guest: $(basename "$kernel") ($kernel), accel $accel, timeout ${timeout}s"
+echo "# cmdline: $cmdline"
+qemu_rc=$out/.qemu-rc
+rm -f "$qemu_rc"
+{
+	timeout -k 10 "$timeout" "${qemu[@]}" < /dev/null 2>&1
+	echo $? > "$qemu_rc"
+} | tr -d '\r' | if [ $verbose = 1 ]; then tee "$guest_log"; else cat > "$guest_log"; fi &
+pipeline=$!
+# The runner's lines as they come, except the marker and the summary.
+if [ $verbose = 0 ]; then
+	tail -n +1 -f "$runner_log" --pid=$pipeline 2>/dev/null | tr -d '\r' |
+		grep --line-buffered -a -v -E "^SPM-SELFTEST-EXIT=|$summary_re" &
+	tailer=$!
+fi
+wait $pipeline
+[ $verbose = 0 ] && wait $tailer 2>/dev/null
+qrc=$(cat "$qemu_rc" 2>/dev/null || echo "?")
+
+# The runner's output, with the kernel log as a fallback for a broken ttyS1.
+runner_out=$(tr -d '\r' < "$runner_log")
+if ! grep -qa 'SPM-SELFTEST-EXIT=' <<< "$runner_out"; then
+	runner_out=$(grep -a -E "SPM-SELFTEST-EXIT=|$summary_re" "$guest_log")
+fi
+
+problems=()
+marker=$(grep -a -o 'SPM-SELFTEST-EXIT=[0-9]*' <<< "$runner_out" | tail -n 1)
+rc=${marker#SPM-SELFTEST-EXIT=}
+if [ "$qrc" = 124 ] || [ "$qrc" = 137 ]; then
+	problems+=("the guest timed out after ${timeout}s")
+elif [ "$qrc" != 0 ]; then
+	problems+=("qemu exited with status $qrc")
+fi
+[ -z "$marker" ] && problems+=("no exit marker from the runner (see $guest_log)")
+
+summary=$(grep -a -E "$summary_re" <<< "$runner_out" | tail -n 1)
+passed=0 failed=0 skipped=0
+if [ -n "$summary" ]; then
+	read -r passed _ failed _ skipped _ <<< "$summary"
+else
+	problems+=("no summary line from the runner")
+fi
+if [ -n "$rc" ] && [ "$rc" != 0 ] && [ "$failed" = 0 ]; then
+	problems+=("runner exited with $rc")
+fi
+
+# Kernel splats: lines with a printk time stamp (the runner's own lines on
+# the console have none).  An OOM report's call trace is expected.
+splats=$(awk '
+	!/\[ *[0-9]+\.[0-9]+\] / { next }
+	/invoked oom-killer:/ { in_oom = 1 }
+	/Out of memory|Killed process|oom_reaper:/ { in_oom = 0 }
+	/WARNING:|BUG:|Oops|kernel BUG|possible circular locking|INFO: possible|inconsistent lock state|KASAN|[Bb]ad page|general protection fault|Kernel panic|UBSAN:|soft lockup|hard LOCKUP|rcu_sched self-detected stall|blocked for more than|page allocation failure/ {
+		print; next
+	}
+	/Call Trace/ && !in_oom { print }
+' "$guest_log")
+if [ -n "$splats" ]; then
+	echo "# kernel splats in $guest_log:"
+	sed 's/^/#   /' <<< "$splats" | head -n 40
+	problems+=("kernel splat in the guest log")
+fi
+
+for p in "${problems[@]}"; do
+	echo "FAIL harness: $p"
+done
+[ ${#problems[@]} -gt 0 ] && failed=$((failed + 1))
+echo "$passed passed, $failed failed, $skipped skipped"
+[ "$failed" = 0 ]
