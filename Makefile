@@ -10,10 +10,12 @@
 BUILD    := $(CURDIR)/build
 KSRC     := $(BUILD)/linux
 KBUILD   := $(BUILD)/kbuild
+SELFTESTS_OUT := $(BUILD)/selftests
 ifeq ($(VANILLA),1)
 KSRC     := $(BUILD)/linux-vanilla
 KBUILD   := $(BUILD)/kbuild-vanilla
 KERNEL_FLAGS := --vanilla
+SELFTESTS_OUT := $(BUILD)/selftests-vanilla
 endif
 
 .PHONY: all deps kernel test demo check clean
@@ -27,10 +29,10 @@ kernel: deps
 	@./kernel-patches/build-kernel.sh $(KERNEL_FLAGS)
 
 test: kernel
-	@$(MAKE) -s -C selftests KSRC=$(KSRC) KBUILD=$(KBUILD) run
+	@$(MAKE) -s -C selftests KSRC=$(KSRC) KBUILD=$(KBUILD) OUT=$(SELFTESTS_OUT) run
 
 demo: kernel
-	@$(MAKE) -s -C selftests KSRC=$(KSRC) KBUILD=$(KBUILD) demo
+	@$(MAKE) -s -C selftests KSRC=$(KSRC) KBUILD=$(KBUILD) OUT=$(SELFTESTS_OUT) demo
 
 check:
 	@$(KSRC)/scripts/checkpatch.pl --strict --no-tree --terse \

@@ -645,13 +645,15 @@ static void usage(FILE *f)
 	fprintf(f,
 		"usage: spm_selftest [-v] [-t NAME]... [-s NODELIST] [-T SECONDS]\n"
 		"       spm_selftest -l\n"
-		"       spm_selftest --touch SIZE\n");
+		"       spm_selftest --touch SIZE\n"
+		"       spm_selftest --demo\n");
 }
 
 int main(int argc, char **argv)
 {
 	static const struct option opts[] = {
 		{ "touch", required_argument, NULL, 'X' },
+		{ "demo", no_argument, NULL, 'D' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
@@ -659,7 +661,7 @@ int main(int argc, char **argv)
 	int nfilters = 0, timeout = DEFAULT_TIMEOUT;
 	int passed = 0, failed = 0, skipped = 0;
 	const struct spm_test **tests;
-	bool list = false;
+	bool list = false, demo = false;
 	size_t ntests, i;
 	int c, j;
 
@@ -693,6 +695,9 @@ int main(int argc, char **argv)
 		case 'X':
 			discover_nodes(spm_arg);
 			return touch_mode(optarg);
+		case 'D':
+			demo = true;
+			break;
 		case 'h':
 			usage(stdout);
 			return 0;
@@ -726,6 +731,8 @@ int main(int argc, char **argv)
 		perror("spm_selftest: mmap");
 		return 1;
 	}
+	if (demo)
+		return demo_main();
 	snapshot_counters();
 	/* Tests that exhaust memory must not take the runner with them. */
 	write_file("/proc/self/oom_score_adj", "-1000");

@@ -152,6 +152,9 @@ int module_alloc(const char *cmd, struct mod_result *res);
 bool module_loaded(void);
 char *mod_result_format(const struct mod_result *r, char *buf, size_t len);
 
+/* spm_selftest --demo: print where a few allocations land. */
+int demo_main(void);
+
 /* "64M", "2G", "4096" -> bytes; 0 on a malformed size. */
 size_t parse_size(const char *s);
 

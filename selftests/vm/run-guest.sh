@@ -5,7 +5,7 @@
 #
 #   run-guest.sh [--kernel BZIMAGE] [--initrd CPIO.GZ] [--out DIR]
 #                [--append "extra kernel cmdline"] [--args "runner args"]
-#                [--verbose]
+#                [--demo] [--verbose]
 #
 # Builds nothing (make does).  Topology: node 0 = cpu0 + 1 GiB, node 1 =
 # cpu1 + 1 GiB, nodes 2 and 3 CPU-less with 1 GiB each, booted with
@@ -16,7 +16,8 @@
 # Prints the runner's lines and ends with its "N passed, N failed, N
 # skipped" line, one more failure counted when the harness itself failed:
 # no exit marker, a non-zero exit, a time-out, or a kernel splat in the
-# log.  Exits non-zero on any failure.
+# log.  Exits non-zero on any failure.  --demo runs spm_selftest --demo
+# instead of the suite: no summary line, the same splat checks.
 #
 # Environment: SPM_TIMEOUT (seconds, default 900), SPM_ACCEL (default tcg;
 # KVM hangs after the option ROM on the machines this was written on).
@@ -29,6 +30,7 @@ out=$top/build/selftests
 initrd=
 append=
 args=
+demo=0
 verbose=0
 timeout=${SPM_TIMEOUT:-900}
 accel=${SPM_ACCEL:-tcg}
@@ -45,6 +47,7 @@ while [ $# -gt 0 ]; do
 	--out) out=${2:?}; shift 2 ;;
 	--append) append=${2?}; shift 2 ;;
 	--args) args=${2?}; shift 2 ;;
+	--demo) demo=1; args=--demo; shift ;;
 	--verbose|-v) verbose=1; shift ;;
 	-h|--help) usage ;;
 	*) echo "run-guest.sh: unknown argument '$1'" >&2; usage ;;
@@ -124,7 +127,9 @@ fi
 
 summary=$(grep -a -E "$summary_re" <<< "$runner_out" | tail -n 1)
 passed=0 failed=0 skipped=0
-if [ -n "$summary" ]; then
+if [ $demo = 1 ]; then
+	[ "$rc" = 0 ] || problems+=("spm_selftest --demo exited with $rc")
+elif [ -n "$summary" ]; then
 	read -r passed _ failed _ skipped _ <<< "$summary"
 else
 	problems+=("no summary line from the runner")
@@ -153,6 +158,10 @@ fi
 for p in "${problems[@]}"; do
 	echo "FAIL harness: $p"
 done
+if [ $demo = 1 ]; then
+	[ ${#problems[@]} -eq 0 ]
+	exit
+fi
 [ ${#problems[@]} -gt 0 ] && failed=$((failed + 1))
 echo "$passed passed, $failed failed, $skipped skipped"
 [ "$failed" = 0 ]

@@ -1,0 +1,183 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * spm_selftest --demo: make a few kinds of allocation and print on which
+ * node their pages landed, then the SPM counters.  What `make demo` shows.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <unistd.h>
+
+#include "runner.h"
+
+#define COL	"%8s"
+
+static void print_header(const char *first)
+{
+	char name[16];
+	int nid;
+
+	printf("%-52s", first);
+	for (nid = 0; nid < nr_node_ids; nid++) {
+		snprintf(name, sizeof(name), "node%d%s", nid,
+			 spm_nodes & NODE_BIT(nid) ? "*" : "");
+		printf(COL, name);
+	}
+	printf("\n");
+}
+
+static void print_row(const char *what, const long *pages)
+{
+	int nid;
+
+	printf("%-52s", what);
+	for (nid = 0; nid < nr_node_ids; nid++)
+		printf("%8ld", pages[nid]);
+	printf("\n");
+}
+
+static void print_error(const char *what, int err)
+{
+	printf("%-52s  refused: %s\n", what, strerror(err));
+}
+
+/* Map and touch @len bytes under the calling thread's policy. */
+static void anon_row(const char *what, size_t len)
+{
+	long hist[HIST_LEN];
+	void *p = map_touch(len);
+
+	if (!p || pages_nodes(0, p, len, hist) < 0) {
+		print_error(what, errno);
+		return;
+	}
+	print_row(what, hist);
+	munmap(p, len);
+}
+
+static void mbind_row(const char *what, int mode, nodemask64 nodes,
+		      size_t len)
+{
+	long hist[HIST_LEN];
+	void *p;
+
+	p = mmap(NULL, len, PROT_READ | PROT_WRITE,
+		 MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	if (p == MAP_FAILED) {
+		print_error(what, errno);
+		return;
+	}
+	if (sys_mbind(p, len, mode, nodes, 0) < 0) {
+		print_error(what, errno);
+	} else {
+		touch(p, len);
+		if (pages_nodes(0, p, len, hist) < 0)
+			print_error(what, errno);
+		else
+			print_row(what, hist);
+	}
+	munmap(p, len);
+}
+
+static void tmpfs_row(const char *what, size_t len)
+{
+	const char *path = "/tmp/spm-demo";
+	long hist[HIST_LEN];
+	void *p = MAP_FAILED;
+	int fd;
+
+	fd = open(path, O_RDWR | O_CREAT | O_TRUNC, 0600);
+	if (fd >= 0 && ftruncate(fd, len) == 0)
+		p = mmap(NULL, len, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
+	if (p == MAP_FAILED) {
+		print_error(what, errno);
+	} else {
+		touch(p, len);
+		if (pages_nodes(0, p, len, hist) < 0)
+			print_error(what, errno);
+		else
+			print_row(what, hist);
+		munmap(p, len);
+	}
+	if (fd >= 0)
+		close(fd);
+	unlink(path);
+}
+
+static void module_row(const char *what, const char *cmd)
+{
+	struct mod_result res;
+	char line[160];
+	int err;
+
+	err = module_alloc(cmd, &res);
+	if (err && !res.ok) {
+		print_error(what, -err);
+		return;
+	}
+	snprintf(line, sizeof(line), "%s (%ld failed)", what, res.fail);
+	print_row(res.fail ? line : what, res.node);
+}
+
+static void counter_row(const char *key)
+{
+	long val[MAX_NODES];
+	int nid;
+
+	for (nid = 0; nid < nr_node_ids; nid++)
+		val[nid] = node_vmstat(nid, key);
+	print_row(key, val);
+}
+
+int demo_main(void)
+{
+	nodemask64 all = spm_nodes | sysram_nodes;
+	int spm = nodemask_first(spm_nodes);
+	int sys = nodemask_first(sysram_nodes);
+	char what[96], cmd[96];
+
+	if (spm < 0 || sys < 0) {
+		fprintf(stderr, "spm_selftest: --demo needs SPM and system RAM nodes\n");
+		return 1;
+	}
+
+	printf("\nWhere pages landed (pages per node; * = SPM node)\n\n");
+	print_header("allocation");
+	anon_row("anonymous memory, default policy, 32 MiB", 32 * MiB);
+	tmpfs_row("tmpfs page cache, 16 MiB", 16 * MiB);
+	mbind_row("mbind(MPOL_INTERLEAVE, all nodes), 16 MiB",
+		  MPOL_INTERLEAVE, all, 16 * MiB);
+	snprintf(what, sizeof(what), "mbind(MPOL_BIND, {%d,%d}), 8 MiB", sys, spm);
+	mbind_row(what, MPOL_BIND, NODE_BIT(sys) | NODE_BIT(spm), 8 * MiB);
+	snprintf(what, sizeof(what), "mbind(MPOL_BIND, {%d}), 8 MiB", spm);
+	mbind_row(what, MPOL_BIND, NODE_BIT(spm), 8 * MiB);
+
+	if (module_loaded()) {
+		snprintf(what, sizeof(what),
+			 "kernel GFP_KERNEL, nid=%d, 512 pages", spm);
+		snprintf(cmd, sizeof(cmd), "mode=page count=512 nid=%d", spm);
+		module_row(what, cmd);
+		snprintf(what, sizeof(what),
+			 "kernel GFP_ATOMIC in hard IRQ, nid=%d, 256", spm);
+		snprintf(cmd, sizeof(cmd),
+			 "mode=irq gfp=atomic count=256 nid=%d", spm);
+		module_row(what, cmd);
+		snprintf(what, sizeof(what),
+			 "kernel __GFP_SPM_NODE, mask={%d}, 512 pages", spm);
+		snprintf(cmd, sizeof(cmd),
+			 "mode=page spm=1 count=512 nid=%d mask=%d", spm, spm);
+		module_row(what, cmd);
+	} else {
+		printf("(spm_test.ko not loaded: no kernel allocations shown)\n");
+	}
+
+	printf("\nSPM counters (/sys/devices/system/node/nodeN/vmstat)\n\n");
+	print_header("counter");
+	counter_row("spm_admit");
+	counter_row("spm_deny");
+	counter_row("spm_fallback");
+	printf("\n");
+	return 0;
+}
