@@ -1,0 +1,500 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * spm-loader: checks on a policy object and --set of its read-only globals.
+ *
+ * Everything here works on an opened, not yet loaded bpf_object, so it runs
+ * on any host: the kernel only has to know struct spm_ops at load time.
+ */
+#include <ctype.h>
+#include <errno.h>
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <bpf/btf.h>
+#include <bpf/libbpf.h>
+
+#include "spm-loader.h"
+
+static __printf(3, 4) int errf(char *err, size_t errlen, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(err, errlen, fmt, ap);
+	va_end(ap);
+	return -EINVAL;
+}
+
+/* Why @file is not a BPF object, when its ELF header tells. */
+static const char *elf_problem(const char *file)
+{
+	unsigned char h[20];
+	unsigned int machine, type;
+	ssize_t n;
+	int fd;
+
+	fd = open(file, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return NULL;
+	n = read(fd, h, sizeof(h));
+	close(fd);
+	if (n < 4 || memcmp(h, "\177ELF", 4))
+		return "not an ELF file";
+	if (n < (ssize_t)sizeof(h))
+		return "truncated ELF header";
+	if (h[5] == 2) {	/* ELFDATA2MSB */
+		type = h[16] << 8 | h[17];
+		machine = h[18] << 8 | h[19];
+	} else {
+		type = h[17] << 8 | h[16];
+		machine = h[19] << 8 | h[18];
+	}
+	if (machine != 247)	/* EM_BPF */
+		return "an ELF file for another machine";
+	if (type != 1)		/* ET_REL */
+		return "not a relocatable ELF object";
+	return NULL;
+}
+
+/* Open @file as a policy object, or explain in @err why not. */
+struct bpf_object *spm_open_policy(const char *file, char *err, size_t errlen)
+{
+	struct bpf_object *obj;
+	const char *why;
+	struct stat sb;
+
+	if (stat(file, &sb)) {
+		errf(err, errlen, "%s: %s", file, strerror(errno));
+		return NULL;
+	}
+	if (S_ISDIR(sb.st_mode)) {
+		errf(err, errlen, "%s: is a directory, not a BPF object", file);
+		return NULL;
+	}
+	if (access(file, R_OK)) {
+		errf(err, errlen, "%s: %s", file, strerror(errno));
+		return NULL;
+	}
+	obj = bpf_object__open_file(file, NULL);
+	if (obj)
+		return obj;
+	why = elf_problem(file);
+	if (why)
+		errf(err, errlen, "%s: not a BPF object (%s)", file, why);
+	else
+		errf(err, errlen, "%s: not a BPF object", file);
+	return NULL;
+}
+
+static const char *btf_name(const struct btf *btf, __u32 id)
+{
+	const struct btf_type *t = btf__type_by_id(btf, id);
+
+	return t ? btf__name_by_offset(btf, t->name_off) : "";
+}
+
+static const char *st_ops_type_name(const struct btf *btf,
+				    const struct bpf_map *map)
+{
+	__u32 id = bpf_map__btf_value_type_id(map);
+
+	if (!btf || !id)
+		return "";
+	return btf_name(btf, id);
+}
+
+static void append(char *buf, size_t len, const char *s)
+{
+	size_t off = strlen(buf);
+
+	if (off < len)
+		snprintf(buf + off, len - off, "%s%s", off ? ", " : "", s);
+}
+
+/*
+ * Find the one struct_ops map whose value type is struct spm_ops, make
+ * sure it is created with a link (so it can be polled and pinned) and keep
+ * struct_ops maps of other types out of the load.
+ */
+struct bpf_map *spm_find_ops_map(struct bpf_object *obj, const char *file,
+				 char *err, size_t errlen)
+{
+	const struct btf *btf = bpf_object__btf(obj);
+	struct bpf_map *map, *found = NULL;
+	char ours[128] = "", others[128] = "";
+	int nr = 0;
+
+	bpf_object__for_each_map(map, obj) {
+		const char *tname;
+
+		if (bpf_map__type(map) != BPF_MAP_TYPE_STRUCT_OPS)
+			continue;
+		tname = st_ops_type_name(btf, map);
+		if (strcmp(tname, SPM_OPS_TYPE)) {
+			append(others, sizeof(others), tname);
+			continue;
+		}
+		append(ours, sizeof(ours), bpf_map__name(map));
+		if (!found)
+			found = map;
+		nr++;
+	}
+
+	if (!nr) {
+		if (others[0])
+			errf(err, errlen,
+			     "no spm_ops map in %s (its struct_ops maps are of type %s)",
+			     file, others);
+		else
+			errf(err, errlen, "no spm_ops map in %s", file);
+		return NULL;
+	}
+	if (nr > 1) {
+		errf(err, errlen,
+		     "%s defines %d spm_ops maps (%s); a policy must define exactly one",
+		     file, nr, ours);
+		return NULL;
+	}
+
+	bpf_object__for_each_map(map, obj) {
+		if (map != found && bpf_map__type(map) == BPF_MAP_TYPE_STRUCT_OPS)
+			bpf_map__set_autocreate(map, false);
+	}
+	bpf_map__set_autocreate(found, true);
+	if (!(bpf_map__map_flags(found) & BPF_F_LINK))
+		bpf_map__set_map_flags(found,
+				       bpf_map__map_flags(found) | BPF_F_LINK);
+	return found;
+}
+
+/* The policy's name: its struct spm_ops .name, else the map's name. */
+void spm_policy_name(struct bpf_object *obj, struct bpf_map *map, char *buf,
+		     size_t len)
+{
+	const struct btf *btf = bpf_object__btf(obj);
+	const struct btf_member *m;
+	const struct btf_type *t;
+	const char *data;
+	size_t size;
+	int i;
+
+	snprintf(buf, len, "%s", bpf_map__name(map));
+	data = bpf_map__initial_value(map, &size);
+	t = btf ? btf__type_by_id(btf, bpf_map__btf_value_type_id(map)) : NULL;
+	if (!data || !t || !btf_is_struct(t))
+		return;
+
+	m = btf_members(t);
+	for (i = 0; i < btf_vlen(t); i++, m++) {
+		const struct btf_type *mt;
+		size_t off, n;
+
+		if (strcmp(btf__name_by_offset(btf, m->name_off), "name"))
+			continue;
+		mt = btf__type_by_id(btf, btf__resolve_type(btf, m->type));
+		if (!mt || !btf_is_array(mt))
+			return;
+		off = btf_member_bit_offset(t, i) / 8;
+		n = btf_array(mt)->nelems;
+		if (off + n > size)
+			return;
+		n = strnlen(data + off, n);
+		if (n && n < len) {
+			memcpy(buf, data + off, n);
+			buf[n] = '\0';
+		}
+		return;
+	}
+}
+
+/* Kernel BTF -> table of enum spm_reason names ("demotion" -> value). */
+int spm_reasons_from_btf(const struct btf *btf, struct spm_enum_table *tbl)
+{
+	const size_t plen = strlen(SPM_REASON_PREFIX);
+	const struct btf_type *t;
+	int id, i;
+
+	memset(tbl, 0, sizeof(*tbl));
+	id = btf__find_by_name_kind(btf, SPM_REASON_ENUM, BTF_KIND_ENUM);
+	if (id < 0)
+		id = btf__find_by_name_kind(btf, SPM_REASON_ENUM,
+					    BTF_KIND_ENUM64);
+	if (id < 0) {
+		tbl->unavailable =
+			"the kernel's BTF has no enum " SPM_REASON_ENUM;
+		return -ENOENT;
+	}
+
+	t = btf__type_by_id(btf, id);
+	for (i = 0; i < btf_vlen(t); i++) {
+		const char *name;
+		char lower[64];
+		int64_t val;
+		size_t j;
+
+		if (btf_is_enum(t)) {
+			const struct btf_enum *e = btf_enum(t) + i;
+
+			name = btf__name_by_offset(btf, e->name_off);
+			val = btf_kflag(t) ? (int64_t)e->val : (__u32)e->val;
+		} else {
+			const struct btf_enum64 *e = btf_enum64(t) + i;
+
+			name = btf__name_by_offset(btf, e->name_off);
+			val = (int64_t)btf_enum64_value(e);
+		}
+		if (strncmp(name, SPM_REASON_PREFIX, plen))
+			continue;
+		name += plen;
+		/* sentinels such as SPM_REASON_NR are not reasons */
+		if (!*name || *name == '_' || !strcmp(name, "NR") ||
+		    !strcmp(name, "MAX") || !strcmp(name, "COUNT"))
+			continue;
+		for (j = 0; name[j] && j < sizeof(lower) - 1; j++)
+			lower[j] = tolower((unsigned char)name[j]);
+		lower[j] = '\0';
+		if (spm_enum_table_add(tbl, lower, val)) {
+			spm_enum_table_free(tbl);
+			tbl->unavailable = "out of memory";
+			return -ENOMEM;
+		}
+	}
+	return 0;
+}
+
+struct spm_var {
+	const char *sec;			/* DATASEC name */
+	const struct btf_var_secinfo *vsi;
+	const struct btf_type *type;		/* modifiers, typedefs skipped */
+	bool is_const;
+	bool is_volatile;
+};
+
+static int find_var(const struct btf *btf, const char *name,
+		    struct spm_var *var)
+{
+	int id, n = btf__type_cnt(btf);
+
+	for (id = 1; id < n; id++) {
+		const struct btf_type *t = btf__type_by_id(btf, id);
+		const struct btf_var_secinfo *vsi;
+		int i;
+
+		if (!btf_is_datasec(t))
+			continue;
+		vsi = btf_var_secinfos(t);
+		for (i = 0; i < btf_vlen(t); i++, vsi++) {
+			const struct btf_type *v;
+			__u32 tid;
+
+			v = btf__type_by_id(btf, vsi->type);
+			if (!btf_is_var(v) ||
+			    strcmp(btf__name_by_offset(btf, v->name_off), name))
+				continue;
+
+			memset(var, 0, sizeof(*var));
+			var->sec = btf__name_by_offset(btf, t->name_off);
+			var->vsi = vsi;
+			tid = v->type;
+			for (;;) {
+				const struct btf_type *m = btf__type_by_id(btf, tid);
+
+				if (!m)
+					return -EINVAL;
+				if (btf_is_const(m))
+					var->is_const = true;
+				else if (btf_is_volatile(m))
+					var->is_volatile = true;
+				else if (!btf_is_mod(m) && !btf_is_typedef(m))
+					break;
+				tid = m->type;
+			}
+			var->type = btf__type_by_id(btf, tid);
+			return 0;
+		}
+	}
+	return -ENOENT;
+}
+
+/* List the settable (.rodata, const volatile) variables for an error. */
+static void settable_vars(const struct btf *btf, char *buf, size_t len)
+{
+	int id, n = btf__type_cnt(btf);
+
+	buf[0] = '\0';
+	for (id = 1; id < n; id++) {
+		const struct btf_type *t = btf__type_by_id(btf, id);
+		const struct btf_var_secinfo *vsi;
+		int i;
+
+		if (!btf_is_datasec(t) ||
+		    strncmp(btf__name_by_offset(btf, t->name_off), ".rodata", 7))
+			continue;
+		vsi = btf_var_secinfos(t);
+		for (i = 0; i < btf_vlen(t); i++, vsi++) {
+			const struct btf_type *v = btf__type_by_id(btf, vsi->type);
+			const char *name = btf__name_by_offset(btf, v->name_off);
+			struct spm_var var;
+
+			if (!btf_is_var(v) || find_var(btf, name, &var) ||
+			    !var.is_volatile)
+				continue;
+			append(buf, len, name);
+		}
+	}
+}
+
+static void store(void *p, unsigned int size, uint64_t v)
+{
+	switch (size) {
+	case 1:
+		*(uint8_t *)p = v;
+		break;
+	case 2:
+		*(uint16_t *)p = v;
+		break;
+	case 4:
+		*(uint32_t *)p = v;
+		break;
+	case 8:
+		*(uint64_t *)p = v;
+		break;
+	}
+}
+
+static int enum_value(const struct btf *btf, const struct btf_type *t,
+		      const char *s, uint64_t *out)
+{
+	int i;
+
+	for (i = 0; i < btf_vlen(t); i++) {
+		const char *name;
+		uint64_t val;
+
+		if (btf_is_enum(t)) {
+			const struct btf_enum *e = btf_enum(t) + i;
+
+			name = btf__name_by_offset(btf, e->name_off);
+			val = btf_kflag(t) ? (uint64_t)(int64_t)e->val :
+					     (uint64_t)(__u32)e->val;
+		} else {
+			const struct btf_enum64 *e = btf_enum64(t) + i;
+
+			name = btf__name_by_offset(btf, e->name_off);
+			val = btf_enum64_value(e);
+		}
+		if (!strcasecmp(name, s)) {
+			*out = val;
+			return 0;
+		}
+	}
+	return -ENOENT;
+}
+
+/*
+ * --set NAME=VALUE: write VALUE into the initial value of the read-only
+ * global NAME, interpreting it according to NAME's BTF type.
+ */
+int spm_set_var(struct bpf_object *obj, const char *name, const char *value,
+		const struct spm_enum_table *reasons, char *err,
+		size_t errlen)
+{
+	const struct btf *btf = bpf_object__btf(obj);
+	const struct btf_type *t;
+	struct bpf_map *map;
+	struct spm_var var;
+	char why[SPM_ERRLEN];
+	unsigned int size;
+	uint64_t v = 0;
+	size_t sz;
+	char *data;
+	int ret;
+
+	if (!btf)
+		return errf(err, errlen,
+			    "--set %s: the object has no BTF (compile it with -g)",
+			    name);
+	ret = find_var(btf, name, &var);
+	if (ret == -ENOENT) {
+		settable_vars(btf, why, sizeof(why));
+		return errf(err, errlen,
+			    "--set %s: unknown variable (settable: %s)", name,
+			    why[0] ? why : "none");
+	}
+	if (ret)
+		return errf(err, errlen, "--set %s: bad BTF for the variable",
+			    name);
+	if (strncmp(var.sec, ".rodata", 7) || !var.is_const)
+		return errf(err, errlen,
+			    "--set %s: not a const volatile global (it is in %s)",
+			    name, var.sec);
+	if (!var.is_volatile)
+		return errf(err, errlen,
+			    "--set %s: const but not volatile, the compiler may have used its value already; declare it const volatile",
+			    name);
+
+	t = var.type;
+	size = var.vsi->size;
+	if (btf_is_int(t) && (btf_int_encoding(t) & BTF_INT_BOOL)) {
+		bool b;
+
+		if (spm_parse_bool(value, &b))
+			return errf(err, errlen,
+				    "--set %s=%s: not a bool (true, false, 1, 0)",
+				    name, value);
+		v = b;
+	} else if (btf_is_int(t) && spm_str_ends_with(name, "_nodes")) {
+		uint64_t bits[SPM_NODE_WORDS];
+		int hi;
+
+		if (spm_parse_nodelist(value, bits, SPM_MAX_NODES, why,
+				       sizeof(why)))
+			return errf(err, errlen, "--set %s=%s: %s", name,
+				    value, why);
+		hi = spm_nodelist_highest(bits, SPM_MAX_NODES);
+		if (hi >= (int)(size * 8))
+			return errf(err, errlen,
+				    "--set %s=%s: node %d does not fit in a %u-bit mask",
+				    name, value, hi, size * 8);
+		v = bits[0];
+	} else if (btf_is_int(t) && spm_str_ends_with(name, "_reasons")) {
+		if (spm_parse_reasons(value, reasons, size * 8, &v, why,
+				      sizeof(why)))
+			return errf(err, errlen, "--set %s=%s: %s", name,
+				    value, why);
+	} else if (btf_is_int(t)) {
+		if (spm_parse_int(value, size,
+				  btf_int_encoding(t) & BTF_INT_SIGNED, &v,
+				  why, sizeof(why)))
+			return errf(err, errlen, "--set %s=%s: %s", name,
+				    value, why);
+	} else if (btf_is_any_enum(t)) {
+		if (enum_value(btf, t, value, &v) &&
+		    spm_parse_int(value, size, btf_kflag(t), &v, why,
+				  sizeof(why)))
+			return errf(err, errlen,
+				    "--set %s=%s: not an enumerator of enum %s nor a number",
+				    name, value,
+				    btf__name_by_offset(btf, t->name_off));
+	} else {
+		return errf(err, errlen,
+			    "--set %s: unsupported type (integers, bools and enums can be set)",
+			    name);
+	}
+	if (size != 1 && size != 2 && size != 4 && size != 8)
+		return errf(err, errlen, "--set %s: unsupported size %u", name,
+			    size);
+
+	map = bpf_object__find_map_by_name(obj, var.sec);
+	data = map ? bpf_map__initial_value(map, &sz) : NULL;
+	if (!data || var.vsi->offset + size > sz)
+		return errf(err, errlen, "--set %s: no %s map in the object",
+			    name, var.sec);
+	store(data + var.vsi->offset, size, v);
+	return 0;
+}
