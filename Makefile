@@ -28,15 +28,20 @@ deps:
 kernel: deps
 	@./kernel-patches/build-kernel.sh $(KERNEL_FLAGS)
 
+# Every suite, then one line summing them.
 test: kernel
-	@$(MAKE) -s -C selftests KSRC=$(KSRC) KBUILD=$(KBUILD) OUT=$(SELFTESTS_OUT) run
+	@./selftests/vm/run-suites.sh \
+		"spm-loader (host)" "$(MAKE) -s -C loader KSRC=$(KSRC) KBUILD=$(KBUILD) test" \
+		"guest" "$(MAKE) -s -C selftests KSRC=$(KSRC) KBUILD=$(KBUILD) OUT=$(SELFTESTS_OUT) run"
 
 demo: kernel
 	@$(MAKE) -s -C selftests KSRC=$(KSRC) KBUILD=$(KBUILD) OUT=$(SELFTESTS_OUT) demo
 
+# From kernel-patches/: at the top of a git tree checkpatch would read a
+# tracked .patch file as a source file (git_is_single_file).
 check:
-	@$(KSRC)/scripts/checkpatch.pl --strict --no-tree --terse \
-		kernel-patches/*.patch
+	@cd kernel-patches && $(KSRC)/scripts/checkpatch.pl --strict --no-tree \
+		--terse *.patch && echo "  CHECK   checkpatch --strict: no findings"
 
 clean:
 	@$(MAKE) -s -C selftests clean

@@ -7,7 +7,7 @@ packages=(
 	linux-source-6.12
 	build-essential bc bison flex cpio kmod rsync xz-utils
 	libelf-dev libssl-dev zlib1g-dev libzstd-dev libcap-dev
-	pahole
+	pahole pkg-config
 	clang-19 llvm-19 lld-19
 	qemu-system-x86
 	busybox-static
