@@ -29,7 +29,7 @@ LIBBPF_OBJDIR	:= $(TOOLS_DIR)/libbpf
 LIBBPF_A	:= $(TOOLS_LIB)/libbpf.a
 BPFTOOL_OUTPUT	:= $(TOOLS_DIR)/bpftool
 BPFTOOL		:= $(BPFTOOL_OUTPUT)/bpftool
-VMLINUX		:= $(KBUILD)/vmlinux
+VMLINUX		:= $(abspath $(KBUILD))/vmlinux
 VMLINUX_H	:= $(BUILD)/vmlinux.h
 
 LIBBPF_SRCDIR	:= $(KSRC)/tools/lib/bpf
@@ -57,7 +57,7 @@ TOOLS_Q		:= @
 TOOLS_SILENT	:= -s
 endif
 
-.PHONY: libbpf bpftool vmlinux.h tools-clean
+.PHONY: libbpf bpftool vmlinux.h tools-clean spm-tools-force
 
 libbpf: $(LIBBPF_A)
 bpftool: $(BPFTOOL)
@@ -80,12 +80,20 @@ $(BPFTOOL): $(BPFTOOL_SRCS) | $(BPFTOOL_OUTPUT)
 	$(TOOLS_Q)$(MAKE) $(TOOLS_SILENT) -C $(BPFTOOL_SRCDIR) $(BPFTOOL_FLAGS)
 	$(TOOLS_Q)touch $@
 
-$(VMLINUX_H): $(VMLINUX) $(BPFTOOL)
+# vmlinux.h remembers which vmlinux it came from ($(VMLINUX_H).src): a
+# build against another kernel tree regenerates it, whatever the dates.
+VMLINUX_H_SRC	:= $(VMLINUX_H).src
+ifneq ($(file <$(VMLINUX_H_SRC)),$(VMLINUX))
+VMLINUX_H_FORCE	:= spm-tools-force
+endif
+
+$(VMLINUX_H): $(VMLINUX) $(BPFTOOL) $(VMLINUX_H_FORCE)
 	@echo "  GEN      $@"
 	$(TOOLS_Q)$(BPFTOOL) btf dump file $(VMLINUX) format c > $@.tmp
 	$(TOOLS_Q)mv $@.tmp $@
+	$(TOOLS_Q)echo $(VMLINUX) > $(VMLINUX_H_SRC)
 
 tools-clean:
-	$(TOOLS_Q)rm -rf $(TOOLS_DIR) $(VMLINUX_H)
+	$(TOOLS_Q)rm -rf $(TOOLS_DIR) $(VMLINUX_H) $(VMLINUX_H_SRC)
 
 .DEFAULT_GOAL	:= $(SPM_TOOLS_GOAL)

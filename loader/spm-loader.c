@@ -4,6 +4,8 @@
  *
  * See "spm-loader --help".
  */
+#include <ctype.h>
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <linux/capability.h>
@@ -33,8 +35,6 @@
 #ifndef CAP_BPF
 #define CAP_BPF			39
 #endif
-
-#define VLOG_TAIL		20
 
 static bool verbose;
 
@@ -106,27 +106,37 @@ static int libbpf_print(enum libbpf_print_level level, const char *fmt,
 	return 0;
 }
 
-/* Print the last VLOG_TAIL lines of the captured verifier log. */
-static void print_vlog_tail(void)
+/*
+ * The line of the captured verifier log that says why: the last one that
+ * is not one of the verifier's closing statistics.  Empty if none.
+ */
+static void vlog_reason(char *buf, size_t len)
 {
-	const char *log = blog.vlog, *p;
-	int lines = 0;
+	static const char * const stats[] = {
+		"processed ", "verification time", "stack depth", "-- END",
+	};
+	const char *end, *line;
+	unsigned int i;
+	size_t n;
 
-	p = log + strlen(log);
-	while (p > log && p[-1] == '\n')
-		p--;
-	while (p > log) {
-		if (p[-1] == '\n' && ++lines == VLOG_TAIL)
-			break;
-		p--;
-	}
-	fprintf(stderr, "verifier log of program '%s'%s:\n", blog.prog,
-		p > log ? ", last lines (-v shows all)" : "");
-	while (*p) {
-		const char *nl = strchrnul(p, '\n');
-
-		fprintf(stderr, "  %.*s\n", (int)(nl - p), p);
-		p = *nl ? nl + 1 : nl;
+	buf[0] = '\0';
+	if (!blog.vlog)
+		return;
+	end = blog.vlog + strlen(blog.vlog);
+	while (end > blog.vlog) {
+		while (end > blog.vlog && (end[-1] == '\n' || end[-1] == ' '))
+			end--;
+		for (line = end; line > blog.vlog && line[-1] != '\n'; line--)
+			;
+		n = end - line;
+		for (i = 0; i < ARRAY_SIZE(stats); i++)
+			if (!strncmp(line, stats[i], strlen(stats[i])))
+				break;
+		if (n && i == ARRAY_SIZE(stats)) {
+			snprintf(buf, len, "%.*s", (int)n, line);
+			return;
+		}
+		end = line;
 	}
 }
 
@@ -287,7 +297,62 @@ static int wait_foreground(struct bpf_link *link, int sfd, const char *name)
 	return SPM_EXIT_OK;
 }
 
-static int pin_link(struct bpf_link *link, const char *name)
+/* Remove the policy maps pinned under SPM_PIN_MAPS, and the directory. */
+static int unpin_maps(void)
+{
+	struct dirent *de;
+	char path[512];
+	int ret = 0;
+	DIR *d;
+
+	d = opendir(SPM_PIN_MAPS);
+	if (!d)
+		return errno == ENOENT ? 0 : -errno;
+	while ((de = readdir(d))) {
+		if (de->d_name[0] == '.')
+			continue;
+		snprintf(path, sizeof(path), SPM_PIN_MAPS "/%s", de->d_name);
+		if (unlink(path) && errno != ENOENT)
+			ret = -errno;
+	}
+	closedir(d);
+	if (rmdir(SPM_PIN_MAPS) && errno != ENOENT)
+		ret = -errno;
+	return ret;
+}
+
+/*
+ * Pin the policy's own maps (not its struct_ops map, not its global data)
+ * at SPM_PIN_MAPS/NAME, for bpftool and tests to read while it runs.
+ */
+static int pin_maps(struct bpf_object *obj)
+{
+	struct bpf_map *map;
+	char path[512];
+	int err;
+
+	if (mkdir(SPM_PIN_MAPS, 0700) && errno != EEXIST) {
+		errmsg("cannot create %s: %s", SPM_PIN_MAPS, strerror(errno));
+		return -1;
+	}
+	bpf_object__for_each_map(map, obj) {
+		if (bpf_map__type(map) == BPF_MAP_TYPE_STRUCT_OPS ||
+		    bpf_map__is_internal(map) || !bpf_map__autocreate(map))
+			continue;
+		snprintf(path, sizeof(path), SPM_PIN_MAPS "/%s",
+			 bpf_map__name(map));
+		err = bpf_map__pin(map, path);
+		if (err) {
+			errmsg("cannot pin map %s at %s: %s", bpf_map__name(map),
+			       path, strerror(-err));
+			return -1;
+		}
+	}
+	return 0;
+}
+
+static int pin_link(struct bpf_object *obj, struct bpf_link *link,
+		    const char *name)
 {
 	int err;
 
@@ -297,10 +362,20 @@ static int pin_link(struct bpf_link *link, const char *name)
 		       strerror(errno));
 		return -1;
 	}
+	/* ... and so are its maps */
+	if (unpin_maps()) {
+		errmsg("cannot remove the stale maps in %s", SPM_PIN_MAPS);
+		return -1;
+	}
+	if (pin_maps(obj)) {
+		unpin_maps();
+		return -1;
+	}
 	err = bpf_link__pin(link, SPM_PIN_PATH);
 	if (err) {
 		errmsg("cannot pin the link at %s: %s", SPM_PIN_PATH,
 		       strerror(-err));
+		unpin_maps();
 		return -1;
 	}
 	printf("spm-loader: policy %s attached and pinned at %s\n", name,
@@ -308,12 +383,27 @@ static int pin_link(struct bpf_link *link, const char *name)
 	return 0;
 }
 
-static int report_load_error(const char *file, int err)
+static int report_load_error(struct bpf_object *obj, const char *file,
+			     int err)
 {
+	struct bpf_program *prog;
+	const char *hint = "";
+	char why[256];
+	bool insn;
+
 	if (blog.vlog && blog.vlog[0]) {
-		errmsg("%s: the kernel rejected the policy (verifier)", file);
-		if (!verbose)
-			print_vlog_tail();
+		vlog_reason(why, sizeof(why));
+		prog = bpf_object__find_program_by_name(obj, blog.prog);
+		if (prog && !strncmp(bpf_program__section_name(prog),
+				     "struct_ops.s/", 13) &&
+		    strstr(why, "unsupported member"))
+			hint = " (only init and exit may be sleepable)";
+		/* no message, just the instruction it stopped at */
+		insn = isdigit((unsigned char)why[0]) && strstr(why, ": (");
+		errmsg("%s: the verifier rejected program '%s'%s %s%s%s", file,
+		       blog.prog, insn ? " at instruction" : ":",
+		       why[0] ? why : "(no reason given)", hint,
+		       verbose ? "" : " (-v shows the verifier log)");
 		return SPM_EXIT_FAIL;
 	}
 	if (err == -EPERM || err == -EACCES) {
@@ -364,6 +454,7 @@ static int cmd_attach(const struct spm_args *a)
 	struct bpf_link *link = NULL;
 	char err[SPM_ERRLEN], name[128];
 	struct bpf_map *map;
+	bool has_name;
 	sigset_t sigs;
 	int ret = SPM_EXIT_FAIL, i, sfd = -1;
 
@@ -381,7 +472,7 @@ static int cmd_attach(const struct spm_args *a)
 		errmsg("%s", err);
 		goto out;
 	}
-	spm_policy_name(obj, map, name, sizeof(name));
+	has_name = spm_policy_name(obj, map, name, sizeof(name));
 
 	if (!spm_kernel_has_spm()) {
 		errmsg("%s", no_spm);
@@ -403,10 +494,14 @@ static int cmd_attach(const struct spm_args *a)
 	}
 	if (a->pin && ensure_bpffs())
 		goto out;
+	if (spm_prepare_global_data(obj, err, sizeof(err))) {
+		errmsg("%s: %s", file, err);
+		goto out;
+	}
 
 	i = bpf_object__load(obj);
 	if (i) {
-		ret = report_load_error(file, i);
+		ret = report_load_error(obj, file, i);
 		goto out;
 	}
 
@@ -437,17 +532,20 @@ static int cmd_attach(const struct spm_args *a)
 			       cur);
 		} else if (e == EPERM || e == EACCES) {
 			errmsg("%s", need_root);
+		} else if (e == EINVAL && !has_name) {
+			errmsg("%s: the kernel refused the policy: its struct spm_ops has no .name",
+			       file);
 		} else {
 			errmsg("%s: cannot attach the policy: %s%s", file,
 			       strerror(e), e == EINVAL ?
-			       " (the kernel rejected struct spm_ops; see dmesg)" :
+			       " (the kernel refused its struct spm_ops: .flags must be 0)" :
 			       "");
 		}
 		goto out;
 	}
 
 	if (a->pin) {
-		ret = pin_link(link, name) ? SPM_EXIT_FAIL : SPM_EXIT_OK;
+		ret = pin_link(obj, link, name) ? SPM_EXIT_FAIL : SPM_EXIT_OK;
 		if (ret)
 			bpf_link__detach(link);
 		bpf_link__destroy(link);
@@ -517,6 +615,10 @@ static int detach_pinned(void)
 		errmsg("cannot remove %s: %s", SPM_PIN_PATH,
 		       errno == EPERM || errno == EACCES ? need_root :
 		       strerror(errno));
+		return -1;
+	}
+	if (unpin_maps()) {
+		errmsg("cannot remove the maps pinned in %s", SPM_PIN_MAPS);
 		return -1;
 	}
 	return live;

@@ -52,6 +52,7 @@
 #define SPM_PIN_DIR		SPM_BPFFS "/spm_ops"
 #endif
 #define SPM_PIN_PATH		SPM_PIN_DIR "/link"
+#define SPM_PIN_MAPS		SPM_PIN_DIR "/maps"
 #ifndef SPM_PIDFILE
 #define SPM_PIDFILE		"/run/spm-loader.pid"
 #endif
@@ -138,8 +139,10 @@ struct bpf_object *spm_open_policy(const char *file, char *err,
 				   size_t errlen);
 struct bpf_map *spm_find_ops_map(struct bpf_object *obj, const char *file,
 				 char *err, size_t errlen);
-void spm_policy_name(struct bpf_object *obj, struct bpf_map *map,
+bool spm_policy_name(struct bpf_object *obj, struct bpf_map *map,
 		     char *buf, size_t len);
+int spm_prepare_global_data(struct bpf_object *obj, char *err,
+			    size_t errlen);
 int spm_set_var(struct bpf_object *obj, const char *name, const char *value,
 		const struct spm_enum_table *reasons, char *err,
 		size_t errlen);

@@ -131,19 +131,16 @@ static void counter_row(const char *key)
 	print_row(key, val);
 }
 
-int demo_main(void)
+/* The placement table and the counters, under whatever policy is attached. */
+static void demo_tables(const char *title)
 {
 	nodemask64 all = spm_nodes | sysram_nodes;
 	int spm = nodemask_first(spm_nodes);
 	int sys = nodemask_first(sysram_nodes);
 	char what[96], cmd[96];
 
-	if (spm < 0 || sys < 0) {
-		fprintf(stderr, "spm_selftest: --demo needs SPM and system RAM nodes\n");
-		return 1;
-	}
-
-	printf("\nWhere pages landed (pages per node; * = SPM node)\n\n");
+	printf("\n== %s\n\nWhere pages landed (pages per node; * = SPM node)\n\n",
+	       title);
 	print_header("allocation");
 	anon_row("anonymous memory, default policy, 32 MiB", 32 * MiB);
 	tmpfs_row("tmpfs page cache, 16 MiB", 16 * MiB);
@@ -178,6 +175,63 @@ int demo_main(void)
 	counter_row("spm_admit");
 	counter_row("spm_deny");
 	counter_row("spm_fallback");
+}
+
+/* Run spm-loader ARGS, show the command and what it printed. */
+static int demo_loader(const char *args)
+{
+	char cmd[256], out[2048];
+	int r;
+
+	snprintf(cmd, sizeof(cmd), LOADER " %s 2>&1", args);
+	r = run_cmd(cmd, out, sizeof(out));
+	printf("\n$ spm-loader %s\n%s", args, out);
+	if (r)
+		printf("(exit status %d)\n", r);
+	return r;
+}
+
+static void demo_state(void)
+{
+	char state[32] = "", ops[80] = "";
+	long seq = -1;
+
+	if (read_file(SPM_SYSFS "/state", state, sizeof(state)) >= 0)
+		state[strcspn(state, "\n")] = '\0';
+	if (read_file(SPM_SYSFS "/ops", ops, sizeof(ops)) >= 0)
+		ops[strcspn(ops, "\n")] = '\0';
+	read_long(SPM_SYSFS "/enable_seq", &seq);
+	printf("%s: state %s, ops '%s', enable_seq %ld\n", SPM_SYSFS, state,
+	       ops, seq);
+}
+
+int demo_main(void)
+{
+	unsigned long long admit, deny;
+
+	if (nodemask_first(spm_nodes) < 0 || nodemask_first(sysram_nodes) < 0) {
+		fprintf(stderr, "spm_selftest: --demo needs SPM and system RAM nodes\n");
+		return 1;
+	}
+
+	demo_tables("No policy attached: the kernel's built-in rule");
+	if (access(SPM_SYSFS "/state", R_OK) || access(LOADER, X_OK)) {
+		printf("\n(no %s or no %s: no BPF policy shown)\n\n", SPM_SYSFS,
+		       LOADER);
+		return 0;
+	}
+
+	if (demo_loader("attach " HARD_POLICY " --pin"))
+		return 1;
+	demo_state();
+	demo_tables("hard_guardrail (BPF) attached with spm-loader");
+	if (!hard_verdict_totals(&admit, &deny))
+		printf("\nhard_guardrail's verdicts map: %llu admitted, %llu denied\n",
+		       admit, deny);
+	if (demo_loader("detach"))
+		return 1;
+	demo_state();
+	demo_tables("After spm-loader detach: the built-in rule again");
 	printf("\n");
 	return 0;
 }

@@ -30,80 +30,9 @@
 #define PAGE_SZ		4096UL
 #define THP_SZ		(2 * MiB)
 
-static char nl_buf[2][128];
-#define NL(mask, i)	nodelist_format(mask, nl_buf[i], sizeof(nl_buf[i]))
-
-static char hist_buf[512];
-#define HIST(h)		hist_format(h, hist_buf, sizeof(hist_buf))
-
-static char res_buf[512];
-#define RES(r)		mod_result_format(r, res_buf, sizeof(res_buf))
-
 static int first_spm(void)
 {
 	return nodemask_first(spm_nodes);
-}
-
-static int need_spm(void)
-{
-	if (!spm_nodes)
-		return skip("no SPM nodes expected: boot with spm_nodes= or pass -s");
-	if (!sysram_nodes)
-		return skip("no system RAM node besides the SPM nodes");
-	return PASS;
-}
-
-static int need_module(void)
-{
-	int ret = need_spm();
-
-	if (ret != PASS)
-		return ret;
-	if (!module_loaded())
-		return fail("%s missing: spm_test.ko is not loaded", SPM_TEST_ALLOC);
-	return PASS;
-}
-
-/*
- * The pages of [addr, addr + len) of process pid: all present, none on an
- * SPM node.  what names them in the failure reason.
- */
-static int check_sysram(int pid, void *addr, size_t len, const char *what)
-{
-	long hist[HIST_LEN], n;
-
-	n = pages_nodes(pid, addr, len, hist);
-	CHECK(n >= 0, "%s: move_pages query: %s", what, strerror(-n));
-	info("%s: %s", what, HIST(hist));
-	CHECK(!hist_on(hist, spm_nodes), "%s: %ld of %ld pages on SPM nodes (%s)",
-	      what, hist_on(hist, spm_nodes), n, HIST(hist));
-	CHECK(hist_on(hist, sysram_nodes) == n,
-	      "%s: only %ld of %ld pages found on system RAM (%s)", what,
-	      hist_on(hist, sysram_nodes), n, HIST(hist));
-	return PASS;
-}
-
-/* Interleaving over the system RAM nodes: every one holds a fair share. */
-static int check_spread(const long *hist, long n, const char *what)
-{
-	int nid;
-
-	if (__builtin_popcountll(sysram_nodes) < 2)
-		return PASS;
-	for (nid = 0; nid < MAX_NODES; nid++)
-		if ((sysram_nodes & NODE_BIT(nid)) &&
-		    hist[nid] * 2 * __builtin_popcountll(sysram_nodes) < n)
-			return fail("%s: not interleaved over system RAM (%s)",
-				    what, HIST(hist));
-	return PASS;
-}
-
-static void *map_anon(size_t len)
-{
-	void *p = mmap(NULL, len, PROT_READ | PROT_WRITE,
-		       MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
-
-	return p == MAP_FAILED ? NULL : p;
 }
 
 /* ---- 1. sysfs ---- */
@@ -500,30 +429,6 @@ TEST(slab, "default policy: slab growth (20000 inodes and dentries) stays off SP
 
 /* ---- 4. interleave over all nodes ---- */
 
-static int parse_hist(const char *s, long *hist)
-{
-	char *copy = strdup(s), *tok, *save;
-	int nid, found = 0;
-	long v;
-
-	memset(hist, 0, HIST_LEN * sizeof(*hist));
-	for (tok = strtok_r(copy, "\n ", &save); tok;
-	     tok = strtok_r(NULL, "\n ", &save)) {
-		if (sscanf(tok, "n%d=%ld", &nid, &v) == 2 && nid >= 0 &&
-		    nid < MAX_NODES) {
-			hist[nid] = v;
-			found++;
-		} else if (sscanf(tok, "none=%ld", &v) == 1) {
-			hist[MAX_NODES] = v;
-		} else {
-			found = 0;
-			break;
-		}
-	}
-	free(copy);
-	return found ? 0 : -EINVAL;
-}
-
 static int test_interleave_all(void)
 {
 	char cmd[512], out[1024];
@@ -837,48 +742,6 @@ TEST(move_pages, "move_pages to an SPM node: -EACCES per page, pages stay; other
 	need_spm, test_move_pages, NULL);
 
 /* ---- 7. the test module ---- */
-
-/* Run a module command that must succeed; res gets the result. */
-static int mod(const char *cmd, struct mod_result *res)
-{
-	int r = module_alloc(cmd, res);
-
-	info("'%s': %s%s%s", cmd, r ? strerror(-r) : "", r ? " " : "", RES(res));
-	CHECK(!r, "'%s': %s", cmd, strerror(-r));
-	return PASS;
-}
-
-/* A command that must put none of its pages on SPM nodes; ok pages >= min_ok. */
-static int mod_sysram(const char *cmd, long min_ok)
-{
-	struct mod_result res;
-	long on_spm = 0;
-	int nid;
-
-	if (mod(cmd, &res) != PASS)
-		return FAIL;
-	for (nid = 0; nid < MAX_NODES; nid++)
-		if (spm_nodes & NODE_BIT(nid))
-			on_spm += res.node[nid];
-	CHECK(!on_spm, "'%s': %ld pages on SPM nodes (%s)", cmd, on_spm,
-	      RES(&res));
-	CHECK(res.ok >= min_ok, "'%s': only %ld pages allocated (%s)", cmd,
-	      res.ok, RES(&res));
-	return PASS;
-}
-
-/* A command whose pages must all be on node nid. */
-static int mod_on(const char *cmd, int nid, long count)
-{
-	struct mod_result res;
-
-	if (mod(cmd, &res) != PASS)
-		return FAIL;
-	CHECK(res.ok == count && res.node[nid] == count,
-	      "'%s': expected all %ld pages on node %d, got %s", cmd, count,
-	      nid, RES(&res));
-	return PASS;
-}
 
 #define MOD_COUNT	512
 

@@ -45,6 +45,7 @@ extern const struct spm_test *__start_spm_tests[];
 extern const struct spm_test *__stop_spm_tests[];
 
 static const struct spm_test *current_test;
+static int test_timeout = DEFAULT_TIMEOUT;
 static char reason[512];
 static int reason_kind;
 
@@ -475,6 +476,132 @@ char *mod_result_format(const struct mod_result *r, char *buf, size_t len)
 	return buf;
 }
 
+/* ---- checks shared by the suites ---- */
+
+char nl_buf[2][128];
+char hist_buf[512];
+char res_buf[512];
+
+int need_spm(void)
+{
+	if (!spm_nodes)
+		return skip("no SPM nodes expected: boot with spm_nodes= or pass -s");
+	if (!sysram_nodes)
+		return skip("no system RAM node besides the SPM nodes");
+	return PASS;
+}
+
+int need_module(void)
+{
+	int ret = need_spm();
+
+	if (ret != PASS)
+		return ret;
+	if (!module_loaded())
+		return fail("%s missing: spm_test.ko is not loaded", SPM_TEST_ALLOC);
+	return PASS;
+}
+
+int check_sysram(int pid, void *addr, size_t len, const char *what)
+{
+	long hist[HIST_LEN], n;
+
+	n = pages_nodes(pid, addr, len, hist);
+	CHECK(n >= 0, "%s: move_pages query: %s", what, strerror(-n));
+	info("%s: %s", what, HIST(hist));
+	CHECK(!hist_on(hist, spm_nodes), "%s: %ld of %ld pages on SPM nodes (%s)",
+	      what, hist_on(hist, spm_nodes), n, HIST(hist));
+	CHECK(hist_on(hist, sysram_nodes) == n,
+	      "%s: only %ld of %ld pages found on system RAM (%s)", what,
+	      hist_on(hist, sysram_nodes), n, HIST(hist));
+	return PASS;
+}
+
+int check_spread(const long *hist, long n, const char *what)
+{
+	int nid;
+
+	if (__builtin_popcountll(sysram_nodes) < 2)
+		return PASS;
+	for (nid = 0; nid < MAX_NODES; nid++)
+		if ((sysram_nodes & NODE_BIT(nid)) &&
+		    hist[nid] * 2 * __builtin_popcountll(sysram_nodes) < n)
+			return fail("%s: not interleaved over system RAM (%s)",
+				    what, HIST(hist));
+	return PASS;
+}
+
+void *map_anon(size_t len)
+{
+	void *p = mmap(NULL, len, PROT_READ | PROT_WRITE,
+		       MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+
+	return p == MAP_FAILED ? NULL : p;
+}
+
+int parse_hist(const char *s, long *hist)
+{
+	char *copy = strdup(s), *tok, *save;
+	int nid, found = 0;
+	long v;
+
+	memset(hist, 0, HIST_LEN * sizeof(*hist));
+	for (tok = strtok_r(copy, "\n ", &save); tok;
+	     tok = strtok_r(NULL, "\n ", &save)) {
+		if (sscanf(tok, "n%d=%ld", &nid, &v) == 2 && nid >= 0 &&
+		    nid < MAX_NODES) {
+			hist[nid] = v;
+			found++;
+		} else if (sscanf(tok, "none=%ld", &v) == 1) {
+			hist[MAX_NODES] = v;
+		} else {
+			found = 0;
+			break;
+		}
+	}
+	free(copy);
+	return found ? 0 : -EINVAL;
+}
+
+int mod(const char *cmd, struct mod_result *res)
+{
+	int r = module_alloc(cmd, res);
+
+	info("'%s': %s%s%s", cmd, r ? strerror(-r) : "", r ? " " : "", RES(res));
+	CHECK(!r, "'%s': %s", cmd, strerror(-r));
+	return PASS;
+}
+
+int mod_sysram(const char *cmd, long min_ok)
+{
+	struct mod_result res;
+	long on_spm = 0;
+	int nid;
+
+	if (mod(cmd, &res) != PASS)
+		return FAIL;
+	for (nid = 0; nid < MAX_NODES; nid++)
+		if (spm_nodes & NODE_BIT(nid))
+			on_spm += res.node[nid];
+	CHECK(!on_spm, "'%s': %ld pages on SPM nodes (%s)", cmd, on_spm,
+	      RES(&res));
+	CHECK(res.ok >= min_ok, "'%s': only %ld pages allocated (%s)", cmd,
+	      res.ok, RES(&res));
+	return PASS;
+}
+
+int mod_on(const char *cmd, int nid, long count)
+{
+	struct mod_result res;
+
+	if (mod(cmd, &res) != PASS)
+		return FAIL;
+	CHECK(res.ok == count && res.node[nid] == count,
+	      "'%s': expected all %ld pages on node %d, got %s", cmd, count,
+	      nid, RES(&res));
+	return PASS;
+}
+
 /* ---- the runner ---- */
 
 static int cmp_tests(const void *a, const void *b)
@@ -565,22 +692,29 @@ static void __noreturn test_child(const struct spm_test *t, int fd,
 	_exit(0);
 }
 
-static int run_test(const struct spm_test *t, int timeout)
+/* Run t in a process of its own; rep gets its verdict and reason. */
+static void exec_test(const struct spm_test *t, int timeout,
+		      struct test_report *rep)
 {
-	struct test_report rep;
 	int fds[2], st;
 	ssize_t n;
 	pid_t pid;
 
+	memset(rep, 0, sizeof(*rep));
+	rep->kind = FAIL;
 	fflush(stdout);
 	if (pipe(fds)) {
-		printf("FAIL %s: pipe: %s\n", t->name, strerror(errno));
-		return FAIL;
+		snprintf(rep->reason, sizeof(rep->reason), "pipe: %s",
+			 strerror(errno));
+		return;
 	}
 	pid = fork();
 	if (pid < 0) {
-		printf("FAIL %s: fork: %s\n", t->name, strerror(errno));
-		return FAIL;
+		snprintf(rep->reason, sizeof(rep->reason), "fork: %s",
+			 strerror(errno));
+		close(fds[0]);
+		close(fds[1]);
+		return;
 	}
 	if (!pid) {
 		close(fds[0]);
@@ -591,29 +725,57 @@ static int run_test(const struct spm_test *t, int timeout)
 	waitpid(pid, &st, 0);
 	/* Whatever the test left behind in its process group goes too. */
 	kill(-pid, SIGKILL);
-	n = read(fds[0], &rep, sizeof(rep));
+	n = read(fds[0], rep, sizeof(*rep));
 	close(fds[0]);
 
-	if (n != sizeof(rep)) {
-		rep.kind = FAIL;
+	if (n != sizeof(*rep)) {
+		rep->kind = FAIL;
 		if (WIFSIGNALED(st) && WTERMSIG(st) == SIGALRM)
-			snprintf(rep.reason, sizeof(rep.reason),
+			snprintf(rep->reason, sizeof(rep->reason),
 				 "timed out after %d s", timeout);
 		else if (WIFSIGNALED(st))
-			snprintf(rep.reason, sizeof(rep.reason),
+			snprintf(rep->reason, sizeof(rep->reason),
 				 "test process killed by signal %d (%s)",
 				 WTERMSIG(st), strsignal(WTERMSIG(st)));
 		else
-			snprintf(rep.reason, sizeof(rep.reason),
+			snprintf(rep->reason, sizeof(rep->reason),
 				 "test process exited (%d) without a result",
 				 WEXITSTATUS(st));
 	}
+}
+
+static int run_test(const struct spm_test *t, int timeout)
+{
+	struct test_report rep;
+
+	exec_test(t, timeout, &rep);
 	if (rep.kind == PASS)
 		printf("PASS %s\n", t->name);
 	else
 		printf("%s %s: %s\n", rep.kind == SKIP ? "SKIP" : "FAIL",
 		       t->name, rep.reason);
 	return rep.kind;
+}
+
+int run_subtest(const char *name)
+{
+	const struct spm_test **t;
+	struct test_report rep;
+
+	for (t = __start_spm_tests; t < __stop_spm_tests; t++)
+		if (!strcmp((*t)->name, name))
+			break;
+	if (t == __stop_spm_tests)
+		return fail("no test called %s", name);
+	exec_test(*t, test_timeout, &rep);
+	info("%s: %s%s%s", name, rep.kind == PASS ? "PASS" :
+	     rep.kind == SKIP ? "SKIP" : "FAIL", rep.kind ? ": " : "",
+	     rep.kind ? rep.reason : "");
+	if (rep.kind == PASS)
+		return PASS;
+	/* What the suite expects of the guest, a test needing it must get. */
+	return fail("%s %s: %s", name, rep.kind == SKIP ? "skipped" : "failed",
+		    rep.reason);
 }
 
 static int touch_mode(const char *size)
@@ -710,6 +872,7 @@ int main(int argc, char **argv)
 		usage(stderr);
 		return 2;
 	}
+	test_timeout = timeout;
 
 	ntests = __stop_spm_tests - __start_spm_tests;
 	tests = malloc(ntests * sizeof(*tests));

@@ -152,6 +152,55 @@ int module_alloc(const char *cmd, struct mod_result *res);
 bool module_loaded(void);
 char *mod_result_format(const struct mod_result *r, char *buf, size_t len);
 
+/*
+ * Checks shared by the suites.  NL(), HIST() and RES() format into static
+ * buffers: use each at most once (NL: once per index) in one call.
+ */
+extern char nl_buf[2][128];
+extern char hist_buf[512];
+extern char res_buf[512];
+#define NL(mask, i)	nodelist_format(mask, nl_buf[i], sizeof(nl_buf[i]))
+#define HIST(h)		hist_format(h, hist_buf, sizeof(hist_buf))
+#define RES(r)		mod_result_format(r, res_buf, sizeof(res_buf))
+
+/* Setups: SPM and system RAM nodes expected (skip otherwise), the module. */
+int need_spm(void);
+int need_module(void);
+/*
+ * The pages of [addr, addr + len) of process pid: all present, none on an
+ * SPM node.  what names them in the failure reason.
+ */
+int check_sysram(int pid, void *addr, size_t len, const char *what);
+/* Interleaving over the system RAM nodes: every one holds a fair share. */
+int check_spread(const long *hist, long n, const char *what);
+/* mmap anonymous memory without touching it. NULL on failure. */
+void *map_anon(size_t len);
+/* "n0=.. n1=.. none=.." (spm_selftest --touch) -> hist. 0 or -EINVAL. */
+int parse_hist(const char *s, long *hist);
+/* A module command that must succeed; res gets the result. */
+int mod(const char *cmd, struct mod_result *res);
+/* A module command that puts no page on SPM nodes and gets >= min_ok. */
+int mod_sysram(const char *cmd, long min_ok);
+/* A module command whose count pages must all be on node nid. */
+int mod_on(const char *cmd, int nid, long count);
+
+/*
+ * Run the test called name as the runner would, in a process of its own
+ * with the suite's time limit; a failure or a skip fails the caller, with
+ * the test's reason.  Returns PASS or FAIL.
+ */
+int run_subtest(const char *name);
+
+/* spm_ops: spm-loader, the policies in the guest, /sys/kernel/mm/spm. */
+#define SPM_SYSFS	"/sys/kernel/mm/spm"
+#define LOADER		"/bin/spm-loader"
+#define POLICY_DIR	"/lib/spm/policies"
+#define HARD_POLICY	POLICY_DIR "/hard_guardrail.bpf.o"
+/* hard_guardrail's map of verdicts, pinned by spm-loader attach --pin */
+#define VERDICTS_PIN	"/sys/fs/bpf/spm_ops/maps/verdicts"
+/* All admissions and denials in VERDICTS_PIN. 0, or -1 (see fail()). */
+int hard_verdict_totals(unsigned long long *admit, unsigned long long *deny);
+
 /* spm_selftest --demo: print where a few allocations land. */
 int demo_main(void);
 

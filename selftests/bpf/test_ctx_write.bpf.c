@@ -5,9 +5,9 @@
 char _license[] SEC("license") = "GPL";
 
 SEC("struct_ops/admit")
-s32 BPF_PROG(ctx_write_admit, struct spm_admit_ctx *ctx)
+s32 BPF_PROG(ctx_write_admit, struct spm_admit_ctx *req)
 {
-	ctx->nid = 0;
+	req->nid = 0;
 	return 0;
 }
 

@@ -5,9 +5,9 @@
 char _license[] SEC("license") = "GPL";
 
 SEC("struct_ops/admit")
-s32 BPF_PROG(error_admit, const struct spm_admit_ctx *ctx)
+s32 BPF_PROG(error_admit, const struct spm_admit_ctx *req)
 {
-	spm_error("test_error: refusing node %d order %u", ctx->nid, ctx->order);
+	spm_error("test_error: refusing node %d order %u", req->nid, req->order);
 	return 0;
 }
 

@@ -5,7 +5,7 @@
 char _license[] SEC("license") = "GPL";
 
 SEC("struct_ops/admit")
-s32 BPF_PROG(no_name_admit, const struct spm_admit_ctx *ctx)
+s32 BPF_PROG(no_name_admit, const struct spm_admit_ctx *req)
 {
 	return 0;
 }

@@ -1,0 +1,98 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * What an spm_ops policy needs: the kfuncs, spm_error() / spm_exit() with
+ * format arguments, SPM_OPS_DEFINE() and the user exit info (UEI) record.
+ * Include it after nothing else; it pulls in vmlinux.h and libbpf's helpers.
+ * See bpf/README.md.
+ */
+#ifndef __SPM_BPF_H
+#define __SPM_BPF_H
+
+#include "vmlinux.h"
+#include <bpf/bpf_helpers.h>
+#include <bpf/bpf_tracing.h>
+
+/* Kernel functions a policy may call (mm/spm_ops.c). */
+void spm_bpf_error_bstr(char *fmt, unsigned long long *data,
+			u32 data__sz) __ksym;
+void spm_bpf_exit_bstr(s64 code, char *fmt, unsigned long long *data,
+		       u32 data__sz) __ksym;
+u64 spm_bpf_node_free_pages(s32 nid) __ksym;
+/* Only from admit() and mpol_check(). */
+u64 spm_bpf_cgroup_node_pages(u64 cgroup_id, s32 nid) __ksym;
+
+/*
+ * Declare a message's format and its arguments packed into an array of u64,
+ * the way bpf_printk() packs them, for the *_bstr() kfuncs.
+ */
+#define __spm_bstr_args(fmt, args...)					\
+	static char ___spm_fmt[] = fmt;					\
+	unsigned long long ___spm_args[___bpf_narg(args)];		\
+									\
+	_Pragma("GCC diagnostic push")					\
+	_Pragma("GCC diagnostic ignored \"-Wint-conversion\"")		\
+	___bpf_fill(___spm_args, args);					\
+	_Pragma("GCC diagnostic pop")
+
+/* Eject the policy with an error; the message ends up in last_exit. */
+#define spm_error(fmt, args...)						\
+({									\
+	__spm_bstr_args(fmt, ##args)					\
+	spm_bpf_error_bstr(___spm_fmt, ___spm_args, sizeof(___spm_args));\
+})
+
+/* Detach the policy on its own initiative, reporting @code. */
+#define spm_exit(code, fmt, args...)					\
+({									\
+	__spm_bstr_args(fmt, ##args)					\
+	spm_bpf_exit_bstr((code), ___spm_fmt, ___spm_args,		\
+			  sizeof(___spm_args));				\
+})
+
+/*
+ * The policy's struct spm_ops, attached with a BPF link so that the kernel
+ * can detach it:  SPM_OPS_DEFINE(my_policy, .admit = (void *)my_admit,
+ * .name = "my_policy");
+ */
+#define SPM_OPS_DEFINE(__var, ...)					\
+	SEC(".struct_ops.link") struct spm_ops __var = { __VA_ARGS__ }
+
+/* Bit of @reason in a mask of reasons (spm-loader --set *_reasons=...). */
+#define SPM_REASON_BIT(reason)	(1ULL << (reason))
+
+/* Is ctx->nid the node the caller named? */
+static __always_inline bool spm_ctx_named(const struct spm_admit_ctx *ctx)
+{
+	if (ctx->flags & SPM_CTX_HAS_NODEMASK)
+		return ctx->nid < 64 && (ctx->nodemask & (1ULL << ctx->nid));
+	return ctx->nid == ctx->preferred_nid;
+}
+
+/*
+ * User exit info: why the policy exited, kept in the policy's own .data so
+ * that whoever holds the object (spm-loader, bpftool map dump) can read it
+ * after the kernel has detached the policy.
+ */
+struct spm_uei {
+	s64 kind;	/* 64 bits: a 32-bit cmpxchg needs -mcpu=v3 */
+	s64 exit_code;
+	char reason[32];
+	char msg[256];
+};
+
+#define UEI_DEFINE(__name)						\
+	struct spm_uei __name SEC(".data")
+
+#define UEI_RECORD(__uei, __info)					\
+({									\
+	bpf_probe_read_kernel_str((__uei).reason, sizeof((__uei).reason),\
+				  (__info)->reason);			\
+	bpf_probe_read_kernel_str((__uei).msg, sizeof((__uei).msg),	\
+				  (__info)->msg);			\
+	(__uei).exit_code = (__info)->exit_code;			\
+	/* Last, with a barrier: a non-zero kind says it is complete. */\
+	__sync_val_compare_and_swap(&(__uei).kind, (__uei).kind,	\
+				    (__info)->kind);			\
+})
+
+#endif /* __SPM_BPF_H */
