@@ -11,12 +11,15 @@ BUILD    := $(CURDIR)/build
 KSRC     := $(BUILD)/linux
 KBUILD   := $(BUILD)/kbuild
 SELFTESTS_OUT := $(BUILD)/selftests
+# The BPF objects need a vmlinux.h with struct spm_ops: the series' kernel.
+SPM_KBUILD := $(KBUILD)
 ifeq ($(VANILLA),1)
 KSRC     := $(BUILD)/linux-vanilla
 KBUILD   := $(BUILD)/kbuild-vanilla
-KERNEL_FLAGS := --vanilla
 SELFTESTS_OUT := $(BUILD)/selftests-vanilla
 endif
+SELFTESTS := $(MAKE) -s -C selftests KSRC=$(KSRC) KBUILD=$(KBUILD) \
+	     BPF_KBUILD=$(SPM_KBUILD) OUT=$(SELFTESTS_OUT)
 
 .PHONY: all deps kernel test demo check clean
 
@@ -26,16 +29,19 @@ deps:
 	@./selftests/vm/install-deps.sh
 
 kernel: deps
-	@./kernel-patches/build-kernel.sh $(KERNEL_FLAGS)
+	@./kernel-patches/build-kernel.sh
+ifeq ($(VANILLA),1)
+	@./kernel-patches/build-kernel.sh --vanilla
+endif
 
 # Every suite, then one line summing them.
 test: kernel
 	@./selftests/vm/run-suites.sh \
-		"spm-loader (host)" "$(MAKE) -s -C loader KSRC=$(KSRC) KBUILD=$(KBUILD) test" \
-		"guest" "$(MAKE) -s -C selftests KSRC=$(KSRC) KBUILD=$(KBUILD) OUT=$(SELFTESTS_OUT) run"
+		"spm-loader (host)" "$(MAKE) -s -C loader test" \
+		"guest" "$(SELFTESTS) run"
 
 demo: kernel
-	@$(MAKE) -s -C selftests KSRC=$(KSRC) KBUILD=$(KBUILD) OUT=$(SELFTESTS_OUT) demo
+	@$(SELFTESTS) demo
 
 # From kernel-patches/: at the top of a git tree checkpatch would read a
 # tracked .patch file as a source file (git_is_single_file).

@@ -217,56 +217,6 @@ bool spm_policy_name(struct bpf_object *obj, struct bpf_map *map, char *buf,
 	return false;
 }
 
-/*
- * libbpf decides whether the kernel supports global data (.data, .rodata,
- * .bss) by loading a socket filter, which needs CONFIG_NET.  On a kernel
- * without it, libbpf leaves those maps out and every program using one is
- * refused ("fd N is not pointing to valid bpf_map").  There, create them
- * here, filled with their initial values (--set included), and hand them
- * to libbpf.  Call it right before bpf_object__load().
- */
-int spm_prepare_global_data(struct bpf_object *obj, char *err, size_t errlen)
-{
-	struct bpf_map *map;
-	const __u32 zero = 0;
-
-	if (libbpf_probe_bpf_prog_type(BPF_PROG_TYPE_SOCKET_FILTER, NULL) != 0)
-		return 0;	/* supported, or unknown: libbpf's way */
-
-	bpf_object__for_each_map(map, obj) {
-		LIBBPF_OPTS(bpf_map_create_opts, opts,
-			    .map_flags = bpf_map__map_flags(map));
-		const char *name = bpf_map__name(map);
-		const void *data;
-		size_t size;
-		int fd, ret;
-
-		if (!bpf_map__is_internal(map) || !bpf_map__autocreate(map) ||
-		    spm_str_ends_with(name, ".kconfig"))
-			continue;
-		data = bpf_map__initial_value(map, &size);
-		if (!data)
-			continue;
-		fd = bpf_map_create(BPF_MAP_TYPE_ARRAY, name, sizeof(zero),
-				    size, 1, &opts);
-		if (fd < 0)
-			return errf(err, errlen, "cannot create map %s: %s",
-				    name, strerror(errno));
-		ret = bpf_map_update_elem(fd, &zero, data, 0);
-		if (!ret && (opts.map_flags & BPF_F_RDONLY_PROG))
-			ret = bpf_map_freeze(fd);
-		if (!ret)
-			ret = bpf_map__reuse_fd(map, fd);
-		if (ret) {
-			close(fd);
-			return errf(err, errlen, "cannot prepare map %s: %s",
-				    name, strerror(-ret));
-		}
-		close(fd);
-	}
-	return 0;
-}
-
 /* Kernel BTF -> table of enum spm_reason names ("demotion" -> value). */
 int spm_reasons_from_btf(const struct btf *btf, struct spm_enum_table *tbl)
 {

@@ -494,11 +494,6 @@ static int cmd_attach(const struct spm_args *a)
 	}
 	if (a->pin && ensure_bpffs())
 		goto out;
-	if (spm_prepare_global_data(obj, err, sizeof(err))) {
-		errmsg("%s: %s", file, err);
-		goto out;
-	}
-
 	i = bpf_object__load(obj);
 	if (i) {
 		ret = report_load_error(obj, file, i);

@@ -141,8 +141,6 @@ struct bpf_map *spm_find_ops_map(struct bpf_object *obj, const char *file,
 				 char *err, size_t errlen);
 bool spm_policy_name(struct bpf_object *obj, struct bpf_map *map,
 		     char *buf, size_t len);
-int spm_prepare_global_data(struct bpf_object *obj, char *err,
-			    size_t errlen);
 int spm_set_var(struct bpf_object *obj, const char *name, const char *value,
 		const struct spm_enum_table *reasons, char *err,
 		size_t errlen);
