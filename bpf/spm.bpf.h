@@ -12,6 +12,14 @@
 #include <bpf/bpf_helpers.h>
 #include <bpf/bpf_tracing.h>
 
+/* What mpol_check() returns to refuse; vmlinux.h has no errno values. */
+#ifndef EPERM
+#define EPERM		1
+#endif
+#ifndef EINVAL
+#define EINVAL		22
+#endif
+
 /* Kernel functions a policy may call (mm/spm_ops.c). */
 void spm_bpf_error_bstr(char *fmt, unsigned long long *data,
 			u32 data__sz) __ksym;
@@ -66,6 +74,93 @@ static __always_inline bool spm_ctx_named(const struct spm_admit_ctx *ctx)
 	if (ctx->flags & SPM_CTX_HAS_NODEMASK)
 		return ctx->nid < 64 && (ctx->nodemask & (1ULL << ctx->nid));
 	return ctx->nid == ctx->preferred_nid;
+}
+
+/*
+ * The reasons of user memory that a user memory policy can name a node for:
+ * page faults (anonymous memory, page tables), page cache and large folios.
+ * Not the bulk allocator, hugetlb pool fills, demotion or atomic
+ * allocations, which a task's policy also steers but its user never meant.
+ */
+#define SPM_USER_REASONS	(SPM_REASON_BIT(SPM_REASON_FAULT) |	\
+				 SPM_REASON_BIT(SPM_REASON_PAGECACHE) |	\
+				 SPM_REASON_BIT(SPM_REASON_THP))
+
+/*
+ * Did a user name ctx->nid for this allocation?  Either a memory policy
+ * the user set (mbind, set_mempolicy, a tmpfs mpol=) names it and the
+ * request is one of @user_reasons, or a migration system call (mbind with
+ * MPOL_MF_MOVE, migrate_pages, move_pages) moves pages there: the kernel
+ * asked mpol_check() about its target nodes first.  Kernel-built masks,
+ * the default policies and the allocator's fallback name nothing.
+ */
+static __always_inline bool spm_ctx_user_named(const struct spm_admit_ctx *ctx,
+					       u64 user_reasons)
+{
+	u32 reason = ctx->reason;
+
+	if (!spm_ctx_named(ctx))
+		return false;
+	if (reason == SPM_REASON_MIGRATE_SYSCALL)
+		return true;
+	return (ctx->flags & SPM_CTX_USER_POLICY) && reason < 64 &&
+	       (user_reasons & SPM_REASON_BIT(reason));
+}
+
+/* Does @mask name every node of @nodes (and @nodes is not empty)? */
+static __always_inline bool spm_mask_covers(u64 mask, u64 nodes)
+{
+	return nodes && (mask & nodes) == nodes;
+}
+
+/*
+ * Admit and deny counts per reason, per CPU, in a map named "verdicts"
+ * (spm-loader --pin pins it at /sys/fs/bpf/spm_ops/maps/verdicts).
+ * mpol_check() verdicts count as SPM_REASON_MPOL_CHECK.
+ */
+struct spm_verdict_count {
+	u64 admit;
+	u64 deny;
+};
+
+#define SPM_VERDICTS_DEFINE()						\
+	struct {							\
+		__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);		\
+		__uint(max_entries, NR_SPM_REASONS);			\
+		__type(key, u32);					\
+		__type(value, struct spm_verdict_count);		\
+	} verdicts SEC(".maps")
+
+#define spm_count_verdict(reason, admit)				\
+({									\
+	u32 ___spm_reason = (reason);					\
+	struct spm_verdict_count *___spm_c;				\
+									\
+	___spm_c = bpf_map_lookup_elem(&verdicts, &___spm_reason);	\
+	if (___spm_c) {							\
+		if (admit)						\
+			___spm_c->admit++;				\
+		else							\
+			___spm_c->deny++;				\
+	}								\
+})
+
+/*
+ * The nodes with memory: @known (spm-loader fills a policy's memory_nodes
+ * knob from has_memory) or, loaded by something else, the nodes that have
+ * free pages.  For init().
+ */
+static __always_inline u64 spm_memory_nodes(u64 known)
+{
+	u64 nodes = 0;
+	int nid;
+
+	if (known)
+		return known;
+	for (nid = 0; nid < 64; nid++)
+		if (spm_bpf_node_free_pages(nid))
+			nodes |= 1ULL << nid;
+	return nodes;
 }
 
 /*

@@ -20,7 +20,7 @@ const char spm_usage[] =
 "which allocations may use Specific Purpose Memory (SPM) NUMA nodes.\n"
 "\n"
 "Commands:\n"
-"  attach POLICY.bpf.o [--pin] [--set VAR=VALUE]... [-v]\n"
+"  attach POLICY.bpf.o [--pin] [--set VAR=VALUE]... [--allow SPEC]... [-v]\n"
 "      Load POLICY.bpf.o, which must define exactly one struct_ops map of\n"
 "      type struct spm_ops, and attach it. Without --pin, spm-loader stays\n"
 "      in the foreground, prints\n"
@@ -49,6 +49,23 @@ const char spm_usage[] =
 "                                          kernel, SPM_REASON_<NAME>), stored\n"
 "                                          as a bitmask (1 << SPM_REASON_<NAME>)\n"
 "                     An empty node or reason list sets the mask to 0.\n"
+"                     A policy's 'memory_nodes' global, if it has one, is\n"
+"                     set to the nodes with memory (" SPM_NODE_DIR "/\n"
+"                     has_memory) unless --set gives it.\n"
+"    --allow CGROUP=NODES[:MODE][:QUOTA]\n"
+"                     put an entry in the policy's cgroup table (a policy\n"
+"                     with a '" SPM_CGROUP_TABLE_NAME "' map, such as cgroup_spm)\n"
+"                     before it is attached; repeatable. CGROUP is the\n"
+"                     path of a cgroup v2 directory, NODES a list of SPM\n"
+"                     nodes (2-3), MODE 'explicit' (the default: only\n"
+"                     allocations that name the node) or 'spill' (the\n"
+"                     cgroup's memory may also spill there once system\n"
+"                     RAM is short), QUOTA the most the cgroup may have on\n"
+"                     each of these nodes (64M, 1G, 4096K; needs the\n"
+"                     memory controller on the cgroup). Several entries\n"
+"                     for one cgroup are merged. The table is pinned at\n"
+"                     " SPM_CGROUP_PIN " while the policy\n"
+"                     is attached, with or without --pin.\n"
 "    -v, --verbose    print libbpf's log as it comes, including the full\n"
 "                     verifier log (without it, a rejected policy gets one\n"
 "                     line: the verifier's reason)\n"
@@ -76,6 +93,20 @@ const char spm_usage[] =
 "      fractions allowed) and adds per-second rates, until SIGINT; the\n"
 "      screen is cleared between tables only when stdout is a terminal.\n"
 "\n"
+"  cgroup set CGROUP=NODES[:MODE][:QUOTA]...\n"
+"  cgroup rm CGROUP|ID...\n"
+"  cgroup list\n"
+"      Change or show the cgroup table of the attached policy while it runs,\n"
+"      through " SPM_CGROUP_PIN ". 'set' replaces\n"
+"      the cgroup's entry (same syntax as --allow) and prints\n"
+"          spm-loader: cgroup PATH (id ID): node N MODE [quota SIZE], ...\n"
+"      'rm' removes it, by path or by cgroup id (for a cgroup that no longer\n"
+"      exists). New allocations follow the new entry; pages already\n"
+"      allocated stay where they are. 'list' prints one line per cgroup and\n"
+"      node: CGROUP (its path, or 'stale (id ID)' for a removed cgroup),\n"
+"      NODE, MODE, QUOTA and USED (the cgroup's pages on the node, from\n"
+"      memory.numa_stat), '-' when there is none.\n"
+"\n"
 "  help, -h, --help\n"
 "      Print this help. 'COMMAND --help' prints it too.\n"
 "  --version\n"
@@ -85,12 +116,15 @@ const char spm_usage[] =
 "  0  success\n"
 "  1  runtime failure: bad policy object or --set value, verifier rejection,\n"
 "     no privilege, no SPM support in the kernel, a policy already attached,\n"
-"     nothing to detach, or a policy ejected by the kernel\n"
+"     nothing to detach, a policy ejected by the kernel, an unknown cgroup,\n"
+"     a node that is not SPM, a bad mode or size, no policy with a cgroup\n"
+"     table attached\n"
 "  2  usage error (unknown command or option, missing argument)\n"
 "\n"
 "Errors are reported as one line on stderr starting with 'spm-loader: '.\n";
 
-static __printf(3, 4) int errf(char *err, size_t errlen, const char *fmt, ...)
+/* Format a one-line error into err; returns -EINVAL. */
+__printf(3, 4) int errf(char *err, size_t errlen, const char *fmt, ...)
 {
 	va_list ap;
 
@@ -115,6 +149,7 @@ static const struct {
 	{ "detach",	SPM_CMD_DETACH },
 	{ "status",	SPM_CMD_STATUS },
 	{ "stats",	SPM_CMD_STATS },
+	{ "cgroup",	SPM_CMD_CGROUP },
 	{ "help",	SPM_CMD_HELP },
 };
 
@@ -162,6 +197,27 @@ static int parse_set(struct spm_args *args, const char *cmd, const char *v,
 	args->nr_sets++;
 	return 0;
 }
+
+static int add_str(const char ***list, int *nr, const char *v, char *err,
+		   size_t errlen)
+{
+	const char **l = realloc(*list, (*nr + 1) * sizeof(*l));
+
+	if (!l)
+		return errf(err, errlen, "out of memory");
+	*list = l;
+	l[(*nr)++] = v;
+	return 0;
+}
+
+static const struct {
+	const char *name;
+	enum spm_cgroup_cmd cmd;
+} spm_cgroup_cmds[] = {
+	{ "set",	SPM_CGROUP_SET },
+	{ "rm",		SPM_CGROUP_RM },
+	{ "list",	SPM_CGROUP_LIST },
+};
 
 static int parse_seconds(const char *s, double *out)
 {
@@ -221,12 +277,32 @@ int spm_parse_args(int argc, char **argv, struct spm_args *args,
 	if (args->cmd == SPM_CMD_HELP)
 		return 0;	/* "help anything" is still help */
 
-	for (ai = 2; ai < argc; ai++) {
+	ai = 2;
+	if (args->cmd == SPM_CMD_CGROUP && ai < argc && argv[ai][0] != '-') {
+		for (i = 0; i < ARRAY_SIZE(spm_cgroup_cmds); i++)
+			if (!strcmp(argv[ai], spm_cgroup_cmds[i].name))
+				args->cgroup_cmd = spm_cgroup_cmds[i].cmd;
+		if (args->cgroup_cmd == SPM_CGROUP_NONE)
+			return errf(err, errlen,
+				    "cgroup: unknown command '%s' (set, rm or list)",
+				    argv[ai]);
+		ai++;
+	}
+
+	for (; ai < argc; ai++) {
 		const char *a = argv[ai];
 		const char *val;
 		size_t len;
 
 		if (no_more_opts || a[0] != '-' || !a[1]) {
+			if (args->cmd == SPM_CMD_CGROUP &&
+			    (args->cgroup_cmd == SPM_CGROUP_SET ||
+			     args->cgroup_cmd == SPM_CGROUP_RM)) {
+				if (add_str(&args->operands, &args->nr_operands,
+					    a, err, errlen))
+					return -EINVAL;
+				continue;
+			}
 			if (args->cmd != SPM_CMD_ATTACH || args->file)
 				return errf(err, errlen,
 					    "%s: unexpected argument '%s'", cmd,
@@ -275,6 +351,19 @@ int spm_parse_args(int argc, char **argv, struct spm_args *args,
 					return -EINVAL;
 				continue;
 			}
+			if (opt_is(a, len, "--allow")) {
+				if (!val) {
+					if (ai + 1 >= argc)
+						return errf(err, errlen,
+							    "%s: --allow needs CGROUP=NODES[:MODE][:QUOTA]",
+							    cmd);
+					val = argv[++ai];
+				}
+				if (add_str(&args->allows, &args->nr_allows,
+					    val, err, errlen))
+					return -EINVAL;
+				continue;
+			}
 			break;
 		case SPM_CMD_STATUS:
 			if (opt_is(a, len, "--json")) {
@@ -309,6 +398,25 @@ no_value:
 		return errf(err, errlen,
 			    "%s: missing POLICY.bpf.o (see 'spm-loader --help')",
 			    cmd);
+	if (args->cmd == SPM_CMD_CGROUP) {
+		switch (args->cgroup_cmd) {
+		case SPM_CGROUP_NONE:
+			return errf(err, errlen,
+				    "cgroup: missing command (set, rm or list)");
+		case SPM_CGROUP_SET:
+			if (!args->nr_operands)
+				return errf(err, errlen,
+					    "cgroup set: missing CGROUP=NODES[:MODE][:QUOTA]");
+			break;
+		case SPM_CGROUP_RM:
+			if (!args->nr_operands)
+				return errf(err, errlen,
+					    "cgroup rm: missing CGROUP or ID");
+			break;
+		default:
+			break;
+		}
+	}
 	return 0;
 }
 
@@ -321,6 +429,12 @@ void spm_free_args(struct spm_args *args)
 	free(args->sets);
 	args->sets = NULL;
 	args->nr_sets = 0;
+	free(args->allows);
+	args->allows = NULL;
+	args->nr_allows = 0;
+	free(args->operands);
+	args->operands = NULL;
+	args->nr_operands = 0;
 }
 
 /*
@@ -470,6 +584,29 @@ int spm_parse_nodelist(const char *s, uint64_t *bits, int nbits,
 	}
 bad:
 	return errf(err, errlen, "'%s' is not a node list (e.g. 2-3,5)", s);
+}
+
+/* @bits as a node list such as "0-1,3"; "" for none. */
+char *spm_format_nodes(const uint64_t *bits, int nbits, char *buf, size_t len)
+{
+	size_t off = 0;
+	int a, b;
+
+	buf[0] = '\0';
+	for (a = 0; a < nbits && off < len; a++) {
+		if (!spm_node_isset(bits, a))
+			continue;
+		for (b = a; b + 1 < nbits && spm_node_isset(bits, b + 1); b++)
+			;
+		if (b == a)
+			off += snprintf(buf + off, len - off, "%s%d",
+					off ? "," : "", a);
+		else
+			off += snprintf(buf + off, len - off, "%s%d-%d",
+					off ? "," : "", a, b);
+		a = b;
+	}
+	return buf;
 }
 
 int spm_enum_table_add(struct spm_enum_table *tbl, const char *name,

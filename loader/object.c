@@ -21,16 +21,6 @@
 
 #include "spm-loader.h"
 
-static __printf(3, 4) int errf(char *err, size_t errlen, const char *fmt, ...)
-{
-	va_list ap;
-
-	va_start(ap, fmt);
-	vsnprintf(err, errlen, fmt, ap);
-	va_end(ap);
-	return -EINVAL;
-}
-
 /* Why @file is not a BPF object, when its ELF header tells. */
 static const char *elf_problem(const char *file)
 {
@@ -324,6 +314,16 @@ static int find_var(const struct btf *btf, const char *name,
 		}
 	}
 	return -ENOENT;
+}
+
+/* Does the object have a const volatile global @name? */
+bool spm_has_var(struct bpf_object *obj, const char *name)
+{
+	const struct btf *btf = bpf_object__btf(obj);
+	struct spm_var var;
+
+	return btf && !find_var(btf, name, &var) && var.is_const &&
+	       var.is_volatile && !strncmp(var.sec, ".rodata", 7);
 }
 
 /* List the settable (.rodata, const volatile) variables for an error. */

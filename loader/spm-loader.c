@@ -6,6 +6,7 @@
  */
 #include <ctype.h>
 #include <dirent.h>
+#include <inttypes.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <linux/capability.h>
@@ -243,8 +244,14 @@ static void remove_pidfile(void)
 		unlink(SPM_PIDFILE);
 }
 
-/* Foreground: wait for a signal (detach) or EPOLLHUP (ejected). */
-static int wait_foreground(struct bpf_link *link, int sfd, const char *name)
+static int unpin_maps(void);
+
+/*
+ * Foreground: wait for a signal (detach) or EPOLLHUP (ejected).  The
+ * cgroup table pinned for "spm-loader cgroup" goes before the policy.
+ */
+static int wait_foreground(struct bpf_link *link, int sfd, const char *name,
+			   bool table_pinned)
 {
 	struct pollfd pfd[2] = {
 		{ .fd = bpf_link__fd(link), .events = POLLIN },
@@ -273,6 +280,8 @@ static int wait_foreground(struct bpf_link *link, int sfd, const char *name)
 			if (!line[0])
 				snprintf(line, sizeof(line),
 					 "(no exit information)");
+			if (table_pinned)
+				unpin_maps();
 			bpf_link__destroy(link);
 			remove_pidfile();
 			errmsg("policy %s ejected: %s", name, line);
@@ -285,6 +294,8 @@ static int wait_foreground(struct bpf_link *link, int sfd, const char *name)
 		}
 	}
 
+	if (table_pinned)
+		unpin_maps();
 	bpf_link__detach(link);
 	bpf_link__destroy(link);
 	remove_pidfile();
@@ -351,22 +362,49 @@ static int pin_maps(struct bpf_object *obj)
 	return 0;
 }
 
-static int pin_link(struct bpf_object *obj, struct bpf_link *link,
-		    const char *name)
+/* The attach succeeded: pins left in SPM_PIN_DIR are of a policy gone. */
+static int remove_stale_pins(void)
 {
-	int err;
-
-	/* the attach succeeded, so a pin left there is of an ejected link */
 	if (unlink(SPM_PIN_PATH) && errno != ENOENT) {
 		errmsg("cannot remove the stale pin %s: %s", SPM_PIN_PATH,
 		       strerror(errno));
 		return -1;
 	}
-	/* ... and so are its maps */
 	if (unpin_maps()) {
 		errmsg("cannot remove the stale maps in %s", SPM_PIN_MAPS);
 		return -1;
 	}
+	return 0;
+}
+
+/* Foreground: pin only the cgroup table, for "spm-loader cgroup". */
+static int pin_table(struct bpf_map *table)
+{
+	int err;
+
+	if (ensure_bpffs() || remove_stale_pins())
+		return -1;
+	if (mkdir(SPM_PIN_MAPS, 0700) && errno != EEXIST) {
+		errmsg("cannot create %s: %s", SPM_PIN_MAPS, strerror(errno));
+		return -1;
+	}
+	err = bpf_map__pin(table, SPM_CGROUP_PIN);
+	if (err) {
+		errmsg("cannot pin the cgroup table at %s: %s", SPM_CGROUP_PIN,
+		       strerror(-err));
+		unpin_maps();
+		return -1;
+	}
+	return 0;
+}
+
+static int pin_link(struct bpf_object *obj, struct bpf_link *link,
+		    const char *name)
+{
+	int err;
+
+	if (remove_stale_pins())
+		return -1;
 	if (pin_maps(obj)) {
 		unpin_maps();
 		return -1;
@@ -446,14 +484,68 @@ static int load_reasons(const struct spm_args *a, struct spm_enum_table *tbl)
 	return 0;
 }
 
+/*
+ * A policy that declares 'memory_nodes' gets the nodes with memory, so
+ * that it can tell a mask of all nodes, unless --set gave it.
+ */
+static int set_memory_nodes(struct bpf_object *obj, const struct spm_args *a)
+{
+	char buf[1024], err[SPM_ERRLEN];
+	int i, ret;
+
+	for (i = 0; i < a->nr_sets; i++)
+		if (!strcmp(a->sets[i].name, "memory_nodes"))
+			return 0;
+	if (!spm_has_var(obj, "memory_nodes"))
+		return 0;
+	ret = spm_read_str(SPM_NODE_DIR "/has_memory", buf, sizeof(buf));
+	if (ret) {
+		errmsg("cannot read %s/has_memory: %s", SPM_NODE_DIR,
+		       strerror(-ret));
+		return -1;
+	}
+	if (spm_set_var(obj, "memory_nodes", buf, NULL, err, sizeof(err))) {
+		errmsg("%s", err);
+		return -1;
+	}
+	return 0;
+}
+
+static int check_table_map(struct bpf_map *map, const char *file)
+{
+	if (bpf_map__type(map) != BPF_MAP_TYPE_HASH ||
+	    bpf_map__key_size(map) != sizeof(__u64) ||
+	    bpf_map__value_size(map) != sizeof(struct spm_cgroup_entry)) {
+		errmsg("%s: map %s is not a cgroup table (want a hash of __u64 to struct spm_cgroup_entry, %zu bytes; see bpf/spm_cgroup.h)",
+		       file, SPM_CGROUP_TABLE_NAME,
+		       sizeof(struct spm_cgroup_entry));
+		return -1;
+	}
+	return 0;
+}
+
+static void print_reqs(const struct spm_cgroup_req *reqs, int nr)
+{
+	char desc[1024];
+	int i;
+
+	for (i = 0; i < nr; i++) {
+		spm_describe_entry(&reqs[i].entry, desc, sizeof(desc));
+		printf("spm-loader: cgroup %s (id %" PRIu64 "): %s\n",
+		       reqs[i].path, reqs[i].id, desc);
+	}
+}
+
 static int cmd_attach(const struct spm_args *a)
 {
 	const char *file = a->file;
 	struct spm_enum_table reasons = {};
 	struct bpf_object *obj = NULL;
 	struct bpf_link *link = NULL;
+	struct spm_cgroup_req *reqs = NULL;
+	struct bpf_map *map, *table = NULL;
 	char err[SPM_ERRLEN], name[128];
-	struct bpf_map *map;
+	int nr_reqs = 0;
 	bool has_name;
 	sigset_t sigs;
 	int ret = SPM_EXIT_FAIL, i, sfd = -1;
@@ -487,6 +579,24 @@ static int cmd_attach(const struct spm_args *a)
 			goto out;
 		}
 	}
+	if (set_memory_nodes(obj, a))
+		goto out;
+
+	table = bpf_object__find_map_by_name(obj, SPM_CGROUP_TABLE_NAME);
+	if (table && check_table_map(table, file))
+		goto out;
+	if (a->nr_allows) {
+		if (!table) {
+			errmsg("%s: --allow needs a policy with a cgroup table (a map '%s'), such as cgroup_spm",
+			       file, SPM_CGROUP_TABLE_NAME);
+			goto out;
+		}
+		if (spm_cgroup_resolve(a->allows, a->nr_allows, &reqs,
+				       &nr_reqs, err, sizeof(err))) {
+			errmsg("--allow %s", err);
+			goto out;
+		}
+	}
 
 	if (!have_caps()) {
 		errmsg("%s", need_root);
@@ -497,6 +607,12 @@ static int cmd_attach(const struct spm_args *a)
 	i = bpf_object__load(obj);
 	if (i) {
 		ret = report_load_error(obj, file, i);
+		goto out;
+	}
+	/* The table is filled before the policy makes its first decision. */
+	if (nr_reqs && spm_cgroup_table_update(bpf_map__fd(table), reqs,
+					       nr_reqs, err, sizeof(err))) {
+		errmsg("%s", err);
 		goto out;
 	}
 
@@ -544,16 +660,25 @@ static int cmd_attach(const struct spm_args *a)
 		if (ret)
 			bpf_link__detach(link);
 		bpf_link__destroy(link);
+		if (!ret)
+			print_reqs(reqs, nr_reqs);
+		goto out;
+	}
+	if (table && pin_table(table)) {
+		bpf_link__detach(link);
+		bpf_link__destroy(link);
 		goto out;
 	}
 
 	write_pidfile();
+	print_reqs(reqs, nr_reqs);
 	printf("spm-loader: policy %s attached\n", name);
 	fflush(stdout);
-	ret = wait_foreground(link, sfd, name);
+	ret = wait_foreground(link, sfd, name, table != NULL);
 out:
 	if (sfd >= 0)
 		close(sfd);
+	spm_free_cgroup_reqs(reqs, nr_reqs);
 	spm_enum_table_free(&reasons);
 	bpf_object__close(obj);
 	return ret;
@@ -778,6 +903,173 @@ static int cmd_stats(const struct spm_args *a)
 	return SPM_EXIT_OK;
 }
 
+/* Does a loaded struct_ops program, i.e. a policy, use map @map_id? */
+static bool map_in_use(__u32 map_id)
+{
+	__u32 id = 0, ids[64], len, i;
+	struct bpf_prog_info info;
+	bool found = false;
+	int fd;
+
+	while (!found && !bpf_prog_get_next_id(id, &id)) {
+		fd = bpf_prog_get_fd_by_id(id);
+		if (fd < 0)
+			continue;
+		memset(&info, 0, sizeof(info));
+		info.nr_map_ids = ARRAY_SIZE(ids);
+		info.map_ids = (__u64)(unsigned long)ids;
+		len = sizeof(info);
+		if (!bpf_prog_get_info_by_fd(fd, &info, &len) &&
+		    info.type == BPF_PROG_TYPE_STRUCT_OPS)
+			for (i = 0; i < info.nr_map_ids && i < ARRAY_SIZE(ids); i++)
+				found |= ids[i] == map_id;
+		close(fd);
+	}
+	return found;
+}
+
+/*
+ * The cgroup table of the attached policy, pinned by the loader that
+ * attached it; -1 after one error line.
+ */
+static int open_table(void)
+{
+	struct bpf_map_info info = {};
+	__u32 len = sizeof(info);
+	char err[SPM_ERRLEN], name[128] = "";
+	int fd;
+
+	spm_read_str(SPM_SYSFS_DIR "/ops", name, sizeof(name));
+	fd = bpf_obj_get(SPM_CGROUP_PIN);
+	if (fd < 0) {
+		if (errno == EPERM || errno == EACCES)
+			errmsg("%s", need_root);
+		else if (name[0] && state_is("enabled"))
+			errmsg("policy '%s' has no cgroup table (nothing at %s): attach one such as cgroup_spm",
+			       name, SPM_CGROUP_PIN);
+		else
+			errmsg("no policy with a cgroup table attached (nothing at %s)",
+			       SPM_CGROUP_PIN);
+		return -1;
+	}
+	if (spm_cgroup_table_check(fd, err, sizeof(err))) {
+		errmsg("%s: %s", SPM_CGROUP_PIN, err);
+		close(fd);
+		return -1;
+	}
+	if (!state_is("enabled") ||
+	    bpf_map_get_info_by_fd(fd, &info, &len) || !map_in_use(info.id)) {
+		errmsg("no policy with a cgroup table attached (the table at %s is left over from one that is gone)",
+		       SPM_CGROUP_PIN);
+		close(fd);
+		return -1;
+	}
+	return fd;
+}
+
+/* "1234" is a cgroup id, anything else a path. */
+static bool is_id(const char *s)
+{
+	if (!*s)
+		return false;
+	for (; *s; s++)
+		if (!isdigit((unsigned char)*s))
+			return false;
+	return true;
+}
+
+static int cgroup_rm(int fd, const char *what)
+{
+	struct spm_cgroup_entry e;
+	char err[SPM_ERRLEN], path[4096];
+	uint64_t id;
+
+	if (is_id(what)) {
+		errno = 0;
+		id = strtoull(what, NULL, 10);
+		if (errno) {
+			errmsg("cgroup rm: bad cgroup id '%s'", what);
+			return -1;
+		}
+		if (spm_cgroup_path(id, path, sizeof(path)))
+			snprintf(path, sizeof(path), "stale");
+	} else {
+		if (spm_cgroup_id(what, &id, err, sizeof(err))) {
+			errmsg("cgroup rm: %s", err);
+			return -1;
+		}
+		snprintf(path, sizeof(path), "%s", what);
+	}
+	if (bpf_map_lookup_elem(fd, &id, &e) ||
+	    bpf_map_delete_elem(fd, &id)) {
+		if (errno == ENOENT)
+			errmsg("cgroup rm: %s (id %" PRIu64 ") has no entry in the cgroup table",
+			       path, id);
+		else
+			errmsg("cgroup rm: %s (id %" PRIu64 "): %s", path, id,
+			       strerror(errno));
+		return -1;
+	}
+	printf("spm-loader: cgroup %s (id %" PRIu64 ") removed\n", path, id);
+	return 0;
+}
+
+static int cmd_cgroup(const struct spm_args *a)
+{
+	struct spm_cgroup_req *reqs = NULL;
+	char err[SPM_ERRLEN];
+	int fd, i, nr = 0, ret = SPM_EXIT_FAIL;
+
+	if (!spm_kernel_has_spm()) {
+		errmsg("%s", no_spm);
+		return SPM_EXIT_FAIL;
+	}
+	if (!have_caps()) {
+		errmsg("%s", need_root);
+		return SPM_EXIT_FAIL;
+	}
+	/* Check every spec before touching the table. */
+	if (a->cgroup_cmd == SPM_CGROUP_SET &&
+	    spm_cgroup_resolve(a->operands, a->nr_operands, &reqs, &nr, err,
+			       sizeof(err))) {
+		errmsg("cgroup set %s", err);
+		return SPM_EXIT_FAIL;
+	}
+	fd = open_table();
+	if (fd < 0)
+		goto out;
+
+	switch (a->cgroup_cmd) {
+	case SPM_CGROUP_SET:
+		if (spm_cgroup_table_update(fd, reqs, nr, err, sizeof(err))) {
+			errmsg("cgroup set: %s", err);
+			break;
+		}
+		print_reqs(reqs, nr);
+		ret = SPM_EXIT_OK;
+		break;
+	case SPM_CGROUP_RM:
+		ret = SPM_EXIT_OK;
+		for (i = 0; i < a->nr_operands; i++)
+			if (cgroup_rm(fd, a->operands[i]))
+				ret = SPM_EXIT_FAIL;
+		break;
+	case SPM_CGROUP_LIST:
+		if (spm_cgroup_list(stdout, fd, err, sizeof(err))) {
+			errmsg("cgroup list: %s", err);
+			break;
+		}
+		ret = SPM_EXIT_OK;
+		break;
+	default:
+		break;
+	}
+	close(fd);
+out:
+	spm_free_cgroup_reqs(reqs, nr);
+	return ret;
+}
+
 int main(int argc, char **argv)
 {
 	struct spm_args args;
@@ -815,6 +1107,9 @@ int main(int argc, char **argv)
 		break;
 	case SPM_CMD_STATS:
 		ret = cmd_stats(&args);
+		break;
+	case SPM_CMD_CGROUP:
+		ret = cmd_cgroup(&args);
 		break;
 	default:
 		ret = SPM_EXIT_USAGE;

@@ -12,6 +12,10 @@
 #include <stdint.h>
 #include <stdio.h>
 
+#include <linux/types.h>
+
+#include "spm_cgroup.h"
+
 #define SPM_LOADER_VERSION	"0.1"
 
 #ifndef ARRAY_SIZE
@@ -67,6 +71,14 @@ enum spm_cmd {
 	SPM_CMD_DETACH,
 	SPM_CMD_STATUS,
 	SPM_CMD_STATS,
+	SPM_CMD_CGROUP,
+};
+
+enum spm_cgroup_cmd {
+	SPM_CGROUP_NONE,
+	SPM_CGROUP_SET,
+	SPM_CGROUP_RM,
+	SPM_CGROUP_LIST,
 };
 
 struct spm_set {
@@ -85,6 +97,11 @@ struct spm_args {
 	double interval;	/* --watch period in seconds */
 	int nr_sets;
 	struct spm_set *sets;	/* nr_sets entries, malloc()ed */
+	int nr_allows;
+	const char **allows;	/* --allow CGROUP=SPEC, point into argv */
+	enum spm_cgroup_cmd cgroup_cmd;
+	int nr_operands;
+	const char **operands;	/* of cgroup set / rm, point into argv */
 };
 
 /* A name -> value table, e.g. the reasons of enum spm_reason. */
@@ -113,6 +130,8 @@ int spm_parse_nodelist(const char *s, uint64_t *bits, int nbits,
 		       char *err, size_t errlen);
 int spm_nodelist_highest(const uint64_t *bits, int nbits);
 bool spm_node_isset(const uint64_t *bits, int nid);
+char *spm_format_nodes(const uint64_t *bits, int nbits, char *buf,
+		       size_t len);
 int spm_parse_reasons(const char *s, const struct spm_enum_table *tbl,
 		      int nbits, uint64_t *mask, char *err, size_t errlen);
 int spm_enum_table_add(struct spm_enum_table *tbl, const char *name,
@@ -144,12 +163,52 @@ bool spm_policy_name(struct bpf_object *obj, struct bpf_map *map,
 int spm_set_var(struct bpf_object *obj, const char *name, const char *value,
 		const struct spm_enum_table *reasons, char *err,
 		size_t errlen);
+bool spm_has_var(struct bpf_object *obj, const char *name);
 int spm_reasons_from_btf(const struct btf *btf, struct spm_enum_table *tbl);
+
+/* cgroup.c: cgroup tables (--allow, spm-loader cgroup). */
+#define SPM_CGROUP_ROOT		"/sys/fs/cgroup"
+#define SPM_CGROUP_PIN		SPM_PIN_MAPS "/" SPM_CGROUP_TABLE_NAME
+
+/* CGROUP=NODES[:MODE][:QUOTA], parsed, not yet resolved. */
+struct spm_cgroup_spec {
+	char *path;		/* malloc()ed */
+	uint64_t nodes;		/* bit N: node N */
+	bool spill;		/* MODE spill (default explicit) */
+	uint64_t quota;		/* bytes per node, 0: none */
+};
+
+/* One entry of the table, for one cgroup. */
+struct spm_cgroup_req {
+	uint64_t id;
+	char *path;		/* malloc()ed */
+	struct spm_cgroup_entry entry;
+};
+
+int spm_parse_size(const char *s, uint64_t *bytes, char *err, size_t errlen);
+void spm_format_size(uint64_t bytes, char *buf, size_t len);
+int spm_parse_cgroup_spec(const char *s, struct spm_cgroup_spec *spec,
+			  char *err, size_t errlen);
+void spm_free_cgroup_spec(struct spm_cgroup_spec *spec);
+int spm_cgroup_id(const char *path, uint64_t *id, char *err, size_t errlen);
+int spm_cgroup_resolve(const char * const *specs, int nr,
+		       struct spm_cgroup_req **reqs, int *nr_reqs,
+		       char *err, size_t errlen);
+void spm_free_cgroup_reqs(struct spm_cgroup_req *reqs, int nr);
+void spm_describe_entry(const struct spm_cgroup_entry *e, char *buf,
+			size_t len);
+int spm_cgroup_table_check(int fd, char *err, size_t errlen);
+int spm_cgroup_table_update(int fd, const struct spm_cgroup_req *reqs,
+			    int nr, char *err, size_t errlen);
+int spm_cgroup_path(uint64_t id, char *buf, size_t len);
+int spm_cgroup_list(FILE *f, int fd, char *err, size_t errlen);
 
 /* sysfs.c: /sys/kernel/mm/spm and per-node counters. */
 extern const char *spm_sysfs_root;
 
 int spm_path(char *buf, size_t len, const char *fmt, ...) __printf(3, 4);
+/* Format a one-line error message into err; returns -EINVAL. */
+int errf(char *err, size_t errlen, const char *fmt, ...) __printf(3, 4);
 int spm_read_str(const char *path, char *buf, size_t len);
 int spm_read_u64(const char *path, uint64_t *val);
 bool spm_kernel_has_spm(void);

@@ -20,17 +20,7 @@ char _license[] SEC("license") = "GPL";
 /* Reasons admitted without __GFP_SPM_NODE: a mask of SPM_REASON_BIT(). */
 const volatile u64 allow_reasons;
 
-struct verdict_count {
-	u64 admit;
-	u64 deny;
-};
-
-struct {
-	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
-	__uint(max_entries, NR_SPM_REASONS);
-	__type(key, u32);
-	__type(value, struct verdict_count);
-} verdicts SEC(".maps");
+SPM_VERDICTS_DEFINE();
 
 UEI_DEFINE(uei);
 
@@ -38,21 +28,13 @@ SEC("struct_ops/admit")
 s32 BPF_PROG(hard_admit, const struct spm_admit_ctx *req)
 {
 	u32 reason = req->reason;
-	struct verdict_count *count;
 	bool asked;
 	s32 admit;
 
 	asked = (req->flags & SPM_CTX_GFP_SPM) ||
 		(reason < 64 && (allow_reasons & SPM_REASON_BIT(reason)));
 	admit = asked && spm_ctx_named(req);
-
-	count = bpf_map_lookup_elem(&verdicts, &reason);
-	if (count) {
-		if (admit)
-			count->admit++;
-		else
-			count->deny++;
-	}
+	spm_count_verdict(reason, admit);
 	return admit;
 }
 

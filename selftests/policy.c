@@ -28,285 +28,23 @@
 #include "runner.h"
 
 #define TEST_BPF_DIR	"/lib/spm/selftests"
-#define PIN_PATH	"/sys/fs/bpf/spm_ops/link"
-#define PIN_MAPS	"/sys/fs/bpf/spm_ops/maps"
 #define NODE_HUGEPAGES	"/sys/devices/system/node/node%d/hugepages/hugepages-2048kB/nr_hugepages"
 #define CGROUP_ROOT	"/sys/fs/cgroup"
 #define CGROUP_TEST	CGROUP_ROOT "/spm_admit_all"
 
-/* How long the kernel and the loader get to attach or detach. */
-#define WAIT_MS		10000
 #define MOD_COUNT	512
 
-/* enum spm_reason (include/linux/spm.h): keys of hard_guardrail's map. */
-#define SPM_REASON_NONE		0
-#define SPM_REASON_HUGETLB	6
-#define SPM_REASON_BULK		11
-#define NR_SPM_REASONS		13
 
 static int first_spm(void)
 {
 	return nodemask_first(spm_nodes);
 }
 
-/* ---- /sys/kernel/mm/spm ---- */
 
-/* Read SPM_SYSFS/attr without the trailing newline. 0 or -errno. */
-static int spm_attr(const char *attr, char *buf, size_t len)
-{
-	char path[128];
-	int r;
-
-	snprintf(path, sizeof(path), SPM_SYSFS "/%s", attr);
-	r = read_file(path, buf, len);
-	if (r < 0) {
-		buf[0] = '\0';
-		return r;
-	}
-	buf[strcspn(buf, "\n")] = '\0';
-	return 0;
-}
-
-static long spm_attr_long(const char *attr)
-{
-	char path[128];
-	long v;
-
-	snprintf(path, sizeof(path), SPM_SYSFS "/%s", attr);
-	return read_long(path, &v) ? -1 : v;
-}
-
-static bool state_is(const char *want)
-{
-	char state[32];
-
-	return !spm_attr("state", state, sizeof(state)) && !strcmp(state, want);
-}
-
-static void sleep_ms(long ms)
-{
-	struct timespec ts = { ms / 1000, (ms % 1000) * 1000000L };
-
-	while (nanosleep(&ts, &ts) && errno == EINTR)
-		;
-}
-
-static bool wait_state(const char *want, int ms)
-{
-	for (; ms > 0; ms -= 20) {
-		if (state_is(want))
-			return true;
-		sleep_ms(20);
-	}
-	return state_is(want);
-}
-
-/* The attached policy is @name, enabled. */
-static int check_attached(const char *name)
-{
-	char state[32], ops[80];
-
-	spm_attr("state", state, sizeof(state));
-	spm_attr("ops", ops, sizeof(ops));
-	CHECK(!strcmp(state, "enabled") && !strcmp(ops, name),
-	      "state '%s', ops '%s': expected enabled, %s", state, ops, name);
-	return PASS;
-}
-
-/* No policy attached, the built-in rule in force. */
-static int check_detached(void)
-{
-	char state[32], ops[80];
-
-	spm_attr("state", state, sizeof(state));
-	spm_attr("ops", ops, sizeof(ops));
-	CHECK(!strcmp(state, "disabled") && !ops[0],
-	      "state '%s', ops '%s': expected disabled, no policy", state, ops);
-	return PASS;
-}
-
-/* ---- spm-loader ---- */
-
-/* A foreground spm-loader; its output goes to a file. */
-struct loader {
-	pid_t pid;
-	int status;		/* wait status once it exited */
-	bool exited;
-	char log[64];
-};
-
-static struct loader fg;
-
-/* Run "spm-loader ARGS" to completion, stdout and stderr in out. */
-static int loader_cmd(const char *args, char *out, size_t len)
-{
-	char cmd[512];
-	int r;
-
-	snprintf(cmd, sizeof(cmd), LOADER " %s 2>&1", args);
-	r = run_cmd(cmd, out, len);
-	info("spm-loader %s: exit %d: %s", args, r, out);
-	return r;
-}
-
-static int count_lines(const char *s)
-{
-	int n = 0;
-
-	for (; *s; s++)
-		n += *s == '\n';
-	return n;
-}
-
-/* Did the loader exit?  Waits up to ms. */
-static bool loader_wait(struct loader *l, int ms)
-{
-	for (;;) {
-		if (l->exited)
-			return true;
-		if (waitpid(l->pid, &l->status, WNOHANG) == l->pid) {
-			l->exited = true;
-			return true;
-		}
-		if (ms <= 0)
-			return false;
-		sleep_ms(20);
-		ms -= 20;
-	}
-}
-
-static void loader_output(const struct loader *l, char *buf, size_t len)
-{
-	if (read_file(l->log, buf, len) < 0)
-		buf[0] = '\0';
-}
-
-/*
- * Start "spm-loader attach OBJ ARGS" in the foreground and wait until it
- * says the policy NAME is attached and the kernel agrees.
- */
-static int loader_start(const char *obj, const char *args, const char *name)
-{
-	char out[4096], want[128];
-	int ms;
-
-	snprintf(fg.log, sizeof(fg.log), "/tmp/spm-loader.%d.log", getpid());
-	fg.exited = false;
-	fflush(stdout);
-	fg.pid = fork();
-	CHECK(fg.pid >= 0, "fork: %s", strerror(errno));
-	if (!fg.pid) {
-		int fd = open(fg.log, O_WRONLY | O_CREAT | O_TRUNC, 0644);
-
-		if (fd < 0)
-			_exit(126);
-		dup2(fd, 1);
-		dup2(fd, 2);
-		close(fd);
-		execl("/bin/sh", "sh", "-c",
-		      "exec " LOADER " attach \"$0\" $1", obj, args ? args : "",
-		      (char *)NULL);
-		_exit(127);
-	}
-
-	snprintf(want, sizeof(want), "spm-loader: policy %s attached\n", name);
-	for (ms = 0; ms < WAIT_MS; ms += 20) {
-		loader_output(&fg, out, sizeof(out));
-		if (strstr(out, want))
-			break;
-		if (loader_wait(&fg, 0))
-			return fail("spm-loader attach %s %s exited (status %#x) before attaching: %s",
-				    obj, args ? args : "", fg.status, out);
-		sleep_ms(20);
-	}
-	CHECK(ms < WAIT_MS, "spm-loader attach %s: no '%.*s' after %d s: %s",
-	      obj, (int)strlen(want) - 1, want, WAIT_MS / 1000, out);
-	info("loader %d: %s", fg.pid, out);
-	return check_attached(name);
-}
-
-/* Signal the foreground loader and wait for it to exit. */
-static int loader_stop(int sig)
-{
-	char out[4096];
-
-	CHECK(fg.pid > 0, "no loader running");
-	if (!fg.exited)
-		kill(fg.pid, sig);
-	if (!loader_wait(&fg, WAIT_MS)) {
-		loader_output(&fg, out, sizeof(out));
-		return fail("spm-loader did not exit within %d s of signal %d: %s",
-			    WAIT_MS / 1000, sig, out);
-	}
-	return PASS;
-}
-
-/* Attach with --pin: the loader must say so and exit 0. */
-static int attach_pinned(const char *obj, const char *args, const char *name)
-{
-	char cmd[256], out[4096], want[160];
-	int r;
-
-	snprintf(cmd, sizeof(cmd), "attach %s --pin %s", obj, args ? args : "");
-	r = loader_cmd(cmd, out, sizeof(out));
-	CHECK(r == 0, "spm-loader %s: exit %d: %s", cmd, r, out);
-	snprintf(want, sizeof(want),
-		 "spm-loader: policy %s attached and pinned at " PIN_PATH "\n",
-		 name);
-	CHECK(strstr(out, want), "spm-loader %s: no '%.*s' in: %s", cmd,
-	      (int)strlen(want) - 1, want, out);
-	CHECK(!access(PIN_PATH, F_OK), "spm-loader %s: no pin at %s", cmd,
-	      PIN_PATH);
-	return check_attached(name);
-}
-
-static int detach(const char *name)
-{
-	char out[4096], want[128];
-	int r;
-
-	r = loader_cmd("detach", out, sizeof(out));
-	CHECK(r == 0, "spm-loader detach: exit %d: %s", r, out);
-	snprintf(want, sizeof(want), "spm-loader: policy %s detached\n", name);
-	CHECK(strstr(out, want), "spm-loader detach: no '%.*s' in: %s",
-	      (int)strlen(want) - 1, want, out);
-	CHECK(access(PIN_PATH, F_OK) && errno == ENOENT,
-	      "%s still exists after spm-loader detach", PIN_PATH);
-	CHECK(access(PIN_MAPS, F_OK) && errno == ENOENT,
-	      "%s still exists after spm-loader detach", PIN_MAPS);
-	return check_detached();
-}
-
-/* ---- setup and cleanup ---- */
-
-/* Leave no policy attached, whatever state a test left. */
-static void reset_spm(void)
-{
-	char out[4096];
-
-	if (fg.pid > 0) {
-		if (!fg.exited) {
-			kill(fg.pid, SIGTERM);
-			if (!loader_wait(&fg, WAIT_MS)) {
-				kill(fg.pid, SIGKILL);
-				loader_wait(&fg, WAIT_MS);
-			}
-		}
-		unlink(fg.log);
-		fg.pid = 0;
-	}
-	if (!access(PIN_PATH, F_OK))
-		loader_cmd("detach", out, sizeof(out));
-	if (!state_is("disabled")) {
-		write_file(SPM_SYSFS "/state", "disabled");
-		wait_state("disabled", WAIT_MS);
-	}
-}
-
-static int need_spm_ops(void)
+/* spm_ops, and the test policies of selftests/bpf. */
+static int need_test_policies(void)
 {
 	static const char * const files[] = {
-		LOADER, HARD_POLICY,
 		TEST_BPF_DIR "/test_error.bpf.o",
 		TEST_BPF_DIR "/test_bad_return.bpf.o",
 		TEST_BPF_DIR "/test_deny_all.bpf.o",
@@ -317,158 +55,16 @@ static int need_spm_ops(void)
 		TEST_BPF_DIR "/test_no_name.bpf.o",
 	};
 	unsigned int i;
-	int r = need_module();
+	int r = need_spm_ops();
 
 	if (r != PASS)
 		return r;
-	CHECK(!access(SPM_SYSFS "/state", R_OK),
-	      "no %s/state: this kernel has no spm_ops", SPM_SYSFS);
 	for (i = 0; i < ARRAY_SIZE(files); i++)
 		CHECK(!access(files[i], R_OK), "%s missing from the guest",
 		      files[i]);
-	reset_spm();
-	return check_detached();
-}
-
-static void cleanup_policy(void)
-{
-	reset_spm();
-}
-
-/* ---- BPF maps, read with the bpf() system call ---- */
-
-static long sys_bpf(int cmd, union bpf_attr *attr)
-{
-	return syscall(__NR_bpf, cmd, attr, sizeof(*attr));
-}
-
-static int possible_cpus(void)
-{
-	char buf[256];
-	nodemask64 mask;
-
-	/* The CPU list parses like a node list; this guest has few CPUs. */
-	if (read_file("/sys/devices/system/cpu/possible", buf, sizeof(buf)) < 0 ||
-	    nodelist_parse(buf, &mask) || !mask)
-		return -1;
-	return 64 - __builtin_clzll(mask);
-}
-
-/* An fd of the BPF map pinned at path, its info in info; or -errno. */
-static int pinned_map(const char *path, struct bpf_map_info *info)
-{
-	union bpf_attr attr;
-	int fd, err;
-
-	memset(&attr, 0, sizeof(attr));
-	attr.pathname = (__u64)(unsigned long)path;
-	fd = sys_bpf(BPF_OBJ_GET, &attr);
-	if (fd < 0)
-		return -errno;
-	memset(info, 0, sizeof(*info));
-	memset(&attr, 0, sizeof(attr));
-	attr.info.bpf_fd = fd;
-	attr.info.info_len = sizeof(*info);
-	attr.info.info = (__u64)(unsigned long)info;
-	if (sys_bpf(BPF_OBJ_GET_INFO_BY_FD, &attr)) {
-		err = -errno;
-		close(fd);
-		return err;
-	}
-	return fd;
-}
-
-/* hard_guardrail's "verdicts": admit and deny counts per reason, all CPUs. */
-struct verdicts {
-	unsigned long long admit[NR_SPM_REASONS];
-	unsigned long long deny[NR_SPM_REASONS];
-};
-
-static int read_verdicts(struct verdicts *v)
-{
-	struct bpf_map_info info;
-	union bpf_attr attr;
-	unsigned long long *val;
-	int fd, ncpu, cpu;
-	__u32 key;
-	size_t stride;
-
-	memset(v, 0, sizeof(*v));
-	ncpu = possible_cpus();
-	CHECK(ncpu > 0, "cannot read the possible CPUs");
-	fd = pinned_map(VERDICTS_PIN, &info);
-	CHECK(fd >= 0, "%s: %s", VERDICTS_PIN, strerror(-fd));
-	if (info.type != BPF_MAP_TYPE_PERCPU_ARRAY || info.value_size != 16 ||
-	    info.max_entries < NR_SPM_REASONS) {
-		close(fd);
-		return fail("map verdicts: type %u, value size %u, %u entries: not hard_guardrail's",
-			    info.type, info.value_size, info.max_entries);
-	}
-	stride = (info.value_size + 7) / 8;
-	val = calloc(ncpu, stride * 8);
-	if (!val) {
-		close(fd);
-		return fail("out of memory");
-	}
-	for (key = 0; key < NR_SPM_REASONS; key++) {
-		memset(&attr, 0, sizeof(attr));
-		attr.map_fd = fd;
-		attr.key = (__u64)(unsigned long)&key;
-		attr.value = (__u64)(unsigned long)val;
-		if (sys_bpf(BPF_MAP_LOOKUP_ELEM, &attr)) {
-			int err = errno;
-
-			free(val);
-			close(fd);
-			return fail("map verdicts, key %u: %s", key,
-				    strerror(err));
-		}
-		for (cpu = 0; cpu < ncpu; cpu++) {
-			v->admit[key] += val[cpu * stride];
-			v->deny[key] += val[cpu * stride + 1];
-		}
-	}
-	free(val);
-	close(fd);
 	return PASS;
 }
 
-static unsigned long long sum(const unsigned long long *a)
-{
-	unsigned long long s = 0;
-	int i;
-
-	for (i = 0; i < NR_SPM_REASONS; i++)
-		s += a[i];
-	return s;
-}
-
-int hard_verdict_totals(unsigned long long *admit, unsigned long long *deny)
-{
-	struct verdicts v;
-
-	if (read_verdicts(&v) != PASS)
-		return -1;
-	*admit = sum(v.admit);
-	*deny = sum(v.deny);
-	return 0;
-}
-
-/* "reason:+admit/+deny ..." for the reasons that moved from a to b. */
-static char *verdicts_delta(const struct verdicts *a, const struct verdicts *b)
-{
-	static char buf[512];
-	size_t n = 0;
-	int i;
-
-	buf[0] = '\0';
-	for (i = 0; i < NR_SPM_REASONS && n < sizeof(buf); i++)
-		if (b->admit[i] != a->admit[i] || b->deny[i] != a->deny[i])
-			n += snprintf(buf + n, sizeof(buf) - n, "%s%d:+%llu/+%llu",
-				      n ? " " : "", i, b->admit[i] - a->admit[i],
-				      b->deny[i] - a->deny[i]);
-	return buf;
-}
 
 /* ---- hard_guardrail ---- */
 
@@ -482,6 +78,7 @@ static int test_hard_isolation(void)
 		"module_spm_admit", "module_spm_unnamed",
 	};
 	long ejected = spm_attr_long("nr_ejected");
+	unsigned long long admitted, denied;
 	int spm = first_spm(), r;
 	struct verdicts v0, v1;
 	struct mod_result res;
@@ -507,11 +104,13 @@ static int test_hard_isolation(void)
 	      spm_attr_long("nr_ejected"));
 	if (read_verdicts(&v1) != PASS)
 		return FAIL;
+	admitted = verdict_sum(v1.admit) - verdict_sum(v0.admit);
+	denied = verdict_sum(v1.deny) - verdict_sum(v0.deny);
 	info("during the checks the policy admitted %llu and denied %llu requests",
-	     sum(v1.admit) - sum(v0.admit), sum(v1.deny) - sum(v0.deny));
-	CHECK(sum(v1.admit) > sum(v0.admit) && sum(v1.deny) > sum(v0.deny),
+	     admitted, denied);
+	CHECK(admitted && denied,
 	      "the policy admitted %llu and denied %llu requests during the checks",
-	      sum(v1.admit) - sum(v0.admit), sum(v1.deny) - sum(v0.deny));
+	      admitted, denied);
 
 	/*
 	 * The policy, not the built-in rule, decides: each page of a page
@@ -545,19 +144,8 @@ static int test_hard_isolation(void)
 	return detach("hard_guardrail");
 }
 TEST(hard_policy_isolation, "hard_guardrail attached (--pin): the isolation placement checks hold, the policy decides",
-	need_spm_ops, test_hard_isolation, cleanup_policy);
+	need_test_policies, test_hard_isolation, cleanup_policy);
 
-/* Exactly one line of output, containing each of the words. */
-static int check_one_line(const char *what, const char *out,
-			  const char * const *words)
-{
-	CHECK(count_lines(out) == 1, "%s: %d lines of output, expected one: %s",
-	      what, count_lines(out), out);
-	for (; *words; words++)
-		CHECK(strstr(out, *words), "%s: no '%s' in: %s", what, *words,
-		      out);
-	return PASS;
-}
 
 static int test_hard_status(void)
 {
@@ -638,7 +226,7 @@ static int test_hard_status(void)
 	return detach("hard_guardrail");
 }
 TEST(hard_policy_status, "spm-loader status and sysfs show hard_guardrail; enable_seq counts attaches; a second attach is refused",
-	need_spm_ops, test_hard_status, cleanup_policy);
+	need_test_policies, test_hard_status, cleanup_policy);
 
 static long node_hugepages(int nid)
 {
@@ -770,7 +358,7 @@ static void cleanup_hard_reasons(void)
 			set_node_hugepages(nid, 0);
 }
 TEST(hard_policy_reasons, "hard_guardrail: allow_reasons=hugetlb grows the SPM node's hugetlb pool, which stays 0 without; bulk requests ask as bulk",
-	need_spm_ops, test_hard_reasons, cleanup_hard_reasons);
+	need_test_policies, test_hard_reasons, cleanup_hard_reasons);
 
 /* ---- the loader's life cycle ---- */
 
@@ -821,7 +409,7 @@ static int test_loader_sigkill(void)
 	return check_default_rule();
 }
 TEST(loader_sigkill, "SIGKILL of a foreground spm-loader detaches its policy; the built-in rule is back",
-	need_spm_ops, test_loader_sigkill, cleanup_policy);
+	need_test_policies, test_loader_sigkill, cleanup_policy);
 
 static int test_loader_pin(void)
 {
@@ -846,7 +434,7 @@ static int test_loader_pin(void)
 	return check_default_rule();
 }
 TEST(loader_pin, "spm-loader attach --pin outlives the loader; spm-loader detach removes policy and pin",
-	need_spm_ops, test_loader_pin, cleanup_policy);
+	need_test_policies, test_loader_pin, cleanup_policy);
 
 /* ---- misbehaving policies are ejected ---- */
 
@@ -914,7 +502,7 @@ static int test_policy_error(void)
 			     want);
 }
 TEST(policy_error, "spm_error() in admit() ejects the policy: last_exit, nr_ejected, the loader's line, default verdict",
-	need_spm_ops, test_policy_error, cleanup_policy);
+	need_test_policies, test_policy_error, cleanup_policy);
 
 static int test_policy_bad_return(void)
 {
@@ -927,27 +515,10 @@ static int test_policy_bad_return(void)
 			     "test_bad_return", want);
 }
 TEST(policy_bad_return, "admit() returning 7 ejects the policy with kind bad_return",
-	need_spm_ops, test_policy_bad_return, cleanup_policy);
+	need_test_policies, test_policy_bad_return, cleanup_policy);
 
 /* ---- what a policy can and cannot do ---- */
 
-/* The foreground loader detaches on SIGTERM and says so. */
-static int stop_detached(const char *name)
-{
-	char out[4096], want[128];
-	int r;
-
-	r = loader_stop(SIGTERM);
-	if (r != PASS)
-		return r;
-	loader_output(&fg, out, sizeof(out));
-	snprintf(want, sizeof(want), "spm-loader: policy %s detached\n", name);
-	CHECK(WIFEXITED(fg.status) && WEXITSTATUS(fg.status) == 0 &&
-	      strstr(out, want),
-	      "after SIGTERM the loader ended with status %#x: %s", fg.status,
-	      out);
-	return check_detached();
-}
 
 static int test_policy_deny_all(void)
 {
@@ -995,7 +566,7 @@ static int test_policy_deny_all(void)
 	return stop_detached("test_deny_all");
 }
 TEST(policy_deny_all, "a deny-all policy: __GFP_SPM_NODE requests get no SPM page; system RAM allocations unaffected",
-	need_spm_ops, test_policy_deny_all, cleanup_policy);
+	need_test_policies, test_policy_deny_all, cleanup_policy);
 
 static int enter_cpuset(const char *mems)
 {
@@ -1107,7 +678,67 @@ static void cleanup_admit_all(void)
 	reset_spm();
 }
 TEST(policy_admit_all, "an admit-all policy gets SPM pages only within the caller's mask and cpuset; anonymous memory stays local",
-	need_spm_ops, test_policy_admit_all, cleanup_admit_all);
+	need_test_policies, test_policy_admit_all, cleanup_admit_all);
+
+/*
+ * An admit-all policy and kmalloc_node() for an SPM node: creating memory
+ * cgroups allocates per-node structures for every node.  SLUB has no
+ * kmem_cache_node for SPM nodes, so the kernel must keep slab pages on
+ * system RAM whatever the policy admits (a slab page there oopsed).
+ */
+#define SLAB_CGROUPS	16
+
+static void remove_slab_cgroups(void)
+{
+	char path[96];
+	int i;
+
+	for (i = 0; i < SLAB_CGROUPS; i++) {
+		snprintf(path, sizeof(path), CGROUP_ROOT "/spm_slab%d", i);
+		rmdir(path);
+	}
+	write_file(CGROUP_ROOT "/cgroup.subtree_control", "-memory");
+}
+
+static int test_policy_admit_all_slab(void)
+{
+	long slab0[MAX_NODES], grown;
+	char path[96];
+	int nid, i, r;
+
+	r = loader_start(TEST_BPF_DIR "/test_admit_all.bpf.o", NULL,
+			 "test_admit_all");
+	if (r != PASS)
+		return r;
+	for (nid = 0; nid < nr_node_ids; nid++)
+		slab0[nid] = node_meminfo_kb(nid, "Slab");
+	CHECK(!write_file(CGROUP_ROOT "/cgroup.subtree_control", "+memory"),
+	      "cannot enable the memory controller");
+	for (i = 0; i < SLAB_CGROUPS; i++) {
+		snprintf(path, sizeof(path), CGROUP_ROOT "/spm_slab%d", i);
+		CHECK(!mkdir(path, 0755), "mkdir %s: %s", path,
+		      strerror(errno));
+	}
+	for (nid = 0; nid < nr_node_ids; nid++) {
+		if (!(spm_nodes & NODE_BIT(nid)))
+			continue;
+		grown = node_meminfo_kb(nid, "Slab") - slab0[nid];
+		info("node%d Slab %+ld kB after %d memory cgroups", nid, grown,
+		     SLAB_CGROUPS);
+		CHECK(grown <= 0, "node%d Slab grew by %ld kB under admit-all",
+		      nid, grown);
+	}
+	remove_slab_cgroups();
+	return stop_detached("test_admit_all");
+}
+
+static void cleanup_admit_all_slab(void)
+{
+	remove_slab_cgroups();
+	reset_spm();
+}
+TEST(policy_admit_all_slab, "an admit-all policy cannot put slab on SPM nodes (memcg per-node structures for every node)",
+	need_test_policies, test_policy_admit_all_slab, cleanup_admit_all_slab);
 
 static int test_policy_rejected(void)
 {
@@ -1152,4 +783,4 @@ static int test_policy_rejected(void)
 	return PASS;
 }
 TEST(policy_rejected, "sleepable admit, ctx write, a kfunc outside admit/mpol_check, no name: refused with one clear line",
-	need_spm_ops, test_policy_rejected, cleanup_policy);
+	need_test_policies, test_policy_rejected, cleanup_policy);

@@ -20,14 +20,18 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <getopt.h>
+#include <linux/bpf.h>
 #include <signal.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <dirent.h>
 #include <sys/mman.h>
+#include <sys/stat.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "runner.h"
@@ -439,7 +443,15 @@ int module_alloc(const char *cmd, struct mod_result *res)
 		return -errno;
 	if (write(fd, cmd, strlen(cmd)) < 0)
 		ret = -errno;
-	/* A failed command may still have a result (e.g. -EIO). */
+	/*
+	 * A command that ran and failed has a result (-EIO); one refused
+	 * (-EINVAL) left the previous command's, which must not be counted
+	 * again.
+	 */
+	if (ret && ret != -EIO) {
+		close(fd);
+		return ret;
+	}
 	n = pread(fd, buf, sizeof(buf) - 1, 0);
 	close(fd);
 	if (n <= 0)
@@ -600,6 +612,764 @@ int mod_on(const char *cmd, int nid, long count)
 	      "'%s': expected all %ld pages on node %d, got %s", cmd, count,
 	      nid, RES(&res));
 	return PASS;
+}
+
+int check_on(int pid, void *addr, size_t len, nodemask64 mask,
+	     const char *what, long *hist)
+{
+	long h[HIST_LEN], n;
+
+	if (!hist)
+		hist = h;
+	n = pages_nodes(pid, addr, len, hist);
+	CHECK(n >= 0, "%s: move_pages query: %s", what, strerror(-n));
+	info("%s: %s", what, HIST(hist));
+	CHECK(hist_on(hist, mask) == n,
+	      "%s: %ld of %ld pages on nodes %s (%s)", what,
+	      hist_on(hist, mask), n, NL(mask, 0), HIST(hist));
+	return PASS;
+}
+
+/* ---- memory policies ---- */
+
+const char *mpol_name(int mode)
+{
+	switch (mode) {
+	case MPOL_DEFAULT:		return "MPOL_DEFAULT";
+	case MPOL_PREFERRED:		return "MPOL_PREFERRED";
+	case MPOL_BIND:			return "MPOL_BIND";
+	case MPOL_INTERLEAVE:		return "MPOL_INTERLEAVE";
+	case MPOL_LOCAL:		return "MPOL_LOCAL";
+	case MPOL_PREFERRED_MANY:	return "MPOL_PREFERRED_MANY";
+	case MPOL_WEIGHTED_INTERLEAVE:	return "MPOL_WEIGHTED_INTERLEAVE";
+	}
+	return "?";
+}
+
+void *map_policy(size_t len, int mode, nodemask64 mask, bool vma)
+{
+	void *p = mmap(NULL, len, PROT_READ | PROT_WRITE,
+		       MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	long r;
+	int err;
+
+	if (p == MAP_FAILED)
+		return NULL;
+	if (vma)
+		r = sys_mbind(p, len, mode, mask, 0);
+	else
+		r = sys_set_mempolicy(mode, mask);
+	if (r) {
+		err = errno;
+		munmap(p, len);
+		errno = err;
+		return NULL;
+	}
+	touch(p, len);
+	if (!vma)
+		sys_set_mempolicy(MPOL_DEFAULT, 0);
+	return p;
+}
+
+int policy_on(int mode, nodemask64 mask, bool vma, nodemask64 on,
+	      size_t len, long *hist)
+{
+	char what[160];
+	void *p;
+	int r;
+
+	snprintf(what, sizeof(what), "%s(%s, %s)",
+		 vma ? "mbind" : "set_mempolicy", mpol_name(mode),
+		 nodelist_format(mask, nl_buf[1], sizeof(nl_buf[1])));
+	p = map_policy(len, mode, mask, vma);
+	CHECK(p, "%s: %s", what, strerror(errno));
+	r = check_on(0, p, len, on, what, hist);
+	munmap(p, len);
+	return r;
+}
+
+int policy_refused(int mode, nodemask64 mask, bool vma)
+{
+	size_t len = 2 * MiB;
+	long hist[HIST_LEN];
+	void *p;
+
+	p = map_policy(len, mode, mask, vma);
+	if (!p && errno == EINVAL)
+		return PASS;
+	if (!p)
+		return fail("%s(%s, %s): %s, expected EINVAL",
+			    vma ? "mbind" : "set_mempolicy", mpol_name(mode),
+			    NL(mask, 0), strerror(errno));
+	pages_nodes(0, p, len, hist);
+	munmap(p, len);
+	return fail("%s(%s, %s) succeeded (pages: %s), expected EINVAL",
+		    vma ? "mbind" : "set_mempolicy", mpol_name(mode),
+		    NL(mask, 0), HIST(hist));
+}
+
+/* ---- cgroups ---- */
+
+const char *test_reason(void)
+{
+	return reason_kind ? reason : "";
+}
+
+int fail_prefix(const char *prefix)
+{
+	char old[sizeof(reason)];
+	int n;
+
+	if (!reason_kind)
+		return fail("%s: failed without a reason", prefix);
+	memcpy(old, reason, sizeof(old));
+	n = snprintf(reason, sizeof(reason), "%s: ", prefix);
+	if (n > 0 && (size_t)n < sizeof(reason))
+		memcpy(reason + n, old, sizeof(reason) - n - 1);
+	reason[sizeof(reason) - 1] = '\0';
+	return reason_kind;
+}
+
+/* make_cgroup() enabled the memory controller, which was off. */
+static bool memory_enabled;
+
+int make_cgroup(const char *rel)
+{
+	char path[256], *slash, ctl[256];
+	int r;
+
+	if (read_file(CGROUP_ROOT "/cgroup.subtree_control", ctl,
+		      sizeof(ctl)) >= 0 && !strstr(ctl, "memory"))
+		memory_enabled = true;
+	r = write_file(CGROUP_ROOT "/cgroup.subtree_control", "+memory +cpuset");
+	CHECK(!r, "enable the memory and cpuset controllers: %s", strerror(-r));
+	snprintf(path, sizeof(path), CGROUP_ROOT "/%s", rel);
+	/* the parents first */
+	for (slash = strchr(path + strlen(CGROUP_ROOT) + 1, '/'); slash;
+	     slash = strchr(slash + 1, '/')) {
+		*slash = '\0';
+		r = mkdir(path, 0755) && errno != EEXIST ? -errno : 0;
+		*slash = '/';
+		CHECK(!r, "mkdir %.*s: %s", (int)(slash - path), path,
+		      strerror(-r));
+	}
+	CHECK(!mkdir(path, 0755) || errno == EEXIST, "mkdir %s: %s", path,
+	      strerror(errno));
+	return PASS;
+}
+
+/* Depth first: children before their parent. */
+static void remove_cgroup_dir(const char *path)
+{
+	char sub[512], buf[64];
+	struct dirent *de;
+	int tries;
+	DIR *d;
+
+	d = opendir(path);
+	if (!d)
+		return;
+	while ((de = readdir(d))) {
+		if (de->d_type != DT_DIR || de->d_name[0] == '.')
+			continue;
+		snprintf(sub, sizeof(sub), "%s/%s", path, de->d_name);
+		remove_cgroup_dir(sub);
+	}
+	closedir(d);
+	snprintf(sub, sizeof(sub), "%s/cgroup.kill", path);
+	write_file(sub, "1");
+	snprintf(sub, sizeof(sub), "%s/cgroup.events", path);
+	for (tries = 0; tries < 500; tries++) {
+		if (read_file(sub, buf, sizeof(buf)) < 0 ||
+		    strstr(buf, "populated 0"))
+			break;
+		usleep(10000);
+	}
+	rmdir(path);
+}
+
+void remove_cgroup(const char *rel)
+{
+	char path[256];
+
+	snprintf(path, sizeof(path), CGROUP_ROOT "/%s", rel);
+	remove_cgroup_dir(path);
+}
+
+void restore_cgroup_controllers(void)
+{
+	if (memory_enabled &&
+	    !write_file(CGROUP_ROOT "/cgroup.subtree_control", "-memory"))
+		memory_enabled = false;
+}
+
+unsigned long long cgroup_id(const char *rel)
+{
+	char path[256];
+	struct stat st;
+
+	snprintf(path, sizeof(path), CGROUP_ROOT "/%s", rel);
+	return stat(path, &st) ? 0 : st.st_ino;
+}
+
+struct child_report {
+	int kind;
+	char reason[512];
+};
+
+int in_cgroup(const char *rel, int (*fn)(void *arg), void *arg)
+{
+	struct child_report *rep;
+	char path[256], pid[32];
+	int st, kind;
+	pid_t child;
+
+	rep = mmap(NULL, sizeof(*rep), PROT_READ | PROT_WRITE,
+		   MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+	CHECK(rep != MAP_FAILED, "mmap: %s", strerror(errno));
+	rep->kind = -1;
+	fflush(stdout);
+	child = fork();
+	CHECK(child >= 0, "fork: %s", strerror(errno));
+	if (!child) {
+		int r = PASS;
+
+		if (rel) {
+			snprintf(path, sizeof(path),
+				 CGROUP_ROOT "/%s/cgroup.procs", rel);
+			snprintf(pid, sizeof(pid), "%d", getpid());
+			r = write_file(path, pid);
+			if (r)
+				r = fail("move into %s: %s", path,
+					 strerror(-r));
+		}
+		if (r == PASS)
+			r = fn(arg);
+		snprintf(rep->reason, sizeof(rep->reason), "%s",
+			 test_reason());
+		rep->kind = r;
+		fflush(stdout);
+		_exit(0);
+	}
+	waitpid(child, &st, 0);
+	kind = rep->kind;
+	if (kind == PASS) {
+		munmap(rep, sizeof(*rep));
+		return PASS;
+	}
+	if (kind == FAIL || kind == SKIP)
+		(kind == FAIL ? fail : skip)("in %s: %s", rel ? rel : "a child",
+					     rep->reason);
+	else if (WIFSIGNALED(st))
+		kind = fail("in %s: the child was killed by signal %d (%s)",
+			    rel ? rel : "a child", WTERMSIG(st),
+			    strsignal(WTERMSIG(st)));
+	else
+		kind = fail("in %s: the child exited (%d) without a result",
+			    rel ? rel : "a child", WEXITSTATUS(st));
+	munmap(rep, sizeof(*rep));
+	return kind;
+}
+
+/* ---- spm_ops: sysfs, spm-loader, BPF maps ---- */
+
+/* Read SPM_SYSFS/attr without the trailing newline. 0 or -errno. */
+int spm_attr(const char *attr, char *buf, size_t len)
+{
+	char path[128];
+	int r;
+
+	snprintf(path, sizeof(path), SPM_SYSFS "/%s", attr);
+	r = read_file(path, buf, len);
+	if (r < 0) {
+		buf[0] = '\0';
+		return r;
+	}
+	buf[strcspn(buf, "\n")] = '\0';
+	return 0;
+}
+
+long spm_attr_long(const char *attr)
+{
+	char path[128];
+	long v;
+
+	snprintf(path, sizeof(path), SPM_SYSFS "/%s", attr);
+	return read_long(path, &v) ? -1 : v;
+}
+
+bool state_is(const char *want)
+{
+	char state[32];
+
+	return !spm_attr("state", state, sizeof(state)) && !strcmp(state, want);
+}
+
+void sleep_ms(long ms)
+{
+	struct timespec ts = { ms / 1000, (ms % 1000) * 1000000L };
+
+	while (nanosleep(&ts, &ts) && errno == EINTR)
+		;
+}
+
+bool wait_state(const char *want, int ms)
+{
+	for (; ms > 0; ms -= 20) {
+		if (state_is(want))
+			return true;
+		sleep_ms(20);
+	}
+	return state_is(want);
+}
+
+/* The attached policy is @name, enabled. */
+int check_attached(const char *name)
+{
+	char state[32], ops[80];
+
+	spm_attr("state", state, sizeof(state));
+	spm_attr("ops", ops, sizeof(ops));
+	CHECK(!strcmp(state, "enabled") && !strcmp(ops, name),
+	      "state '%s', ops '%s': expected enabled, %s", state, ops, name);
+	return PASS;
+}
+
+/* No policy attached, the built-in rule in force. */
+int check_detached(void)
+{
+	char state[32], ops[80];
+
+	spm_attr("state", state, sizeof(state));
+	spm_attr("ops", ops, sizeof(ops));
+	CHECK(!strcmp(state, "disabled") && !ops[0],
+	      "state '%s', ops '%s': expected disabled, no policy", state, ops);
+	return PASS;
+}
+
+/* ---- spm-loader ---- */
+
+
+struct loader fg;
+
+/* Run "spm-loader ARGS" to completion, stdout and stderr in out. */
+int loader_cmd(const char *args, char *out, size_t len)
+{
+	char cmd[512];
+	int r;
+
+	snprintf(cmd, sizeof(cmd), LOADER " %s 2>&1", args);
+	r = run_cmd(cmd, out, len);
+	info("spm-loader %s: exit %d: %s", args, r, out);
+	return r;
+}
+
+int count_lines(const char *s)
+{
+	int n = 0;
+
+	for (; *s; s++)
+		n += *s == '\n';
+	return n;
+}
+
+/* Did the loader exit?  Waits up to ms. */
+bool loader_wait(struct loader *l, int ms)
+{
+	for (;;) {
+		if (l->exited)
+			return true;
+		if (waitpid(l->pid, &l->status, WNOHANG) == l->pid) {
+			l->exited = true;
+			return true;
+		}
+		if (ms <= 0)
+			return false;
+		sleep_ms(20);
+		ms -= 20;
+	}
+}
+
+void loader_output(const struct loader *l, char *buf, size_t len)
+{
+	if (read_file(l->log, buf, len) < 0)
+		buf[0] = '\0';
+}
+
+/*
+ * Start "spm-loader attach OBJ ARGS" in the foreground and wait until it
+ * says the policy NAME is attached and the kernel agrees.
+ */
+int loader_start(const char *obj, const char *args, const char *name)
+{
+	char out[4096], want[128];
+	int ms;
+
+	snprintf(fg.log, sizeof(fg.log), "/tmp/spm-loader.%d.log", getpid());
+	fg.exited = false;
+	fflush(stdout);
+	fg.pid = fork();
+	CHECK(fg.pid >= 0, "fork: %s", strerror(errno));
+	if (!fg.pid) {
+		int fd = open(fg.log, O_WRONLY | O_CREAT | O_TRUNC, 0644);
+
+		if (fd < 0)
+			_exit(126);
+		dup2(fd, 1);
+		dup2(fd, 2);
+		close(fd);
+		execl("/bin/sh", "sh", "-c",
+		      "exec " LOADER " attach \"$0\" $1", obj, args ? args : "",
+		      (char *)NULL);
+		_exit(127);
+	}
+
+	snprintf(want, sizeof(want), "spm-loader: policy %s attached\n", name);
+	for (ms = 0; ms < WAIT_MS; ms += 20) {
+		loader_output(&fg, out, sizeof(out));
+		if (strstr(out, want))
+			break;
+		if (loader_wait(&fg, 0))
+			return fail("spm-loader attach %s %s exited (status %#x) before attaching: %s",
+				    obj, args ? args : "", fg.status, out);
+		sleep_ms(20);
+	}
+	CHECK(ms < WAIT_MS, "spm-loader attach %s: no '%.*s' after %d s: %s",
+	      obj, (int)strlen(want) - 1, want, WAIT_MS / 1000, out);
+	info("loader %d: %s", fg.pid, out);
+	return check_attached(name);
+}
+
+/* Signal the foreground loader and wait for it to exit. */
+int loader_stop(int sig)
+{
+	char out[4096];
+
+	CHECK(fg.pid > 0, "no loader running");
+	if (!fg.exited)
+		kill(fg.pid, sig);
+	if (!loader_wait(&fg, WAIT_MS)) {
+		loader_output(&fg, out, sizeof(out));
+		return fail("spm-loader did not exit within %d s of signal %d: %s",
+			    WAIT_MS / 1000, sig, out);
+	}
+	return PASS;
+}
+
+/* Attach with --pin: the loader must say so and exit 0. */
+int attach_pinned(const char *obj, const char *args, const char *name)
+{
+	char cmd[256], out[4096], want[160];
+	int r;
+
+	snprintf(cmd, sizeof(cmd), "attach %s --pin %s", obj, args ? args : "");
+	r = loader_cmd(cmd, out, sizeof(out));
+	CHECK(r == 0, "spm-loader %s: exit %d: %s", cmd, r, out);
+	snprintf(want, sizeof(want),
+		 "spm-loader: policy %s attached and pinned at " PIN_PATH "\n",
+		 name);
+	CHECK(strstr(out, want), "spm-loader %s: no '%.*s' in: %s", cmd,
+	      (int)strlen(want) - 1, want, out);
+	CHECK(!access(PIN_PATH, F_OK), "spm-loader %s: no pin at %s", cmd,
+	      PIN_PATH);
+	return check_attached(name);
+}
+
+int detach(const char *name)
+{
+	char out[4096], want[128];
+	int r;
+
+	r = loader_cmd("detach", out, sizeof(out));
+	CHECK(r == 0, "spm-loader detach: exit %d: %s", r, out);
+	snprintf(want, sizeof(want), "spm-loader: policy %s detached\n", name);
+	CHECK(strstr(out, want), "spm-loader detach: no '%.*s' in: %s",
+	      (int)strlen(want) - 1, want, out);
+	CHECK(access(PIN_PATH, F_OK) && errno == ENOENT,
+	      "%s still exists after spm-loader detach", PIN_PATH);
+	CHECK(access(PIN_MAPS, F_OK) && errno == ENOENT,
+	      "%s still exists after spm-loader detach", PIN_MAPS);
+	return check_detached();
+}
+
+/* ---- setup and cleanup ---- */
+
+/* Leave no policy attached, whatever state a test left. */
+void reset_spm(void)
+{
+	char out[4096];
+
+	if (fg.pid > 0) {
+		if (!fg.exited) {
+			kill(fg.pid, SIGTERM);
+			if (!loader_wait(&fg, WAIT_MS)) {
+				kill(fg.pid, SIGKILL);
+				loader_wait(&fg, WAIT_MS);
+			}
+		}
+		unlink(fg.log);
+		fg.pid = 0;
+	}
+	if (!access(PIN_PATH, F_OK))
+		loader_cmd("detach", out, sizeof(out));
+	if (!state_is("disabled")) {
+		write_file(SPM_SYSFS "/state", "disabled");
+		wait_state("disabled", WAIT_MS);
+	}
+}
+
+void cleanup_policy(void)
+{
+	reset_spm();
+}
+
+/* ---- BPF maps, read with the bpf() system call ---- */
+
+long sys_bpf(int cmd, union bpf_attr *attr)
+{
+	return syscall(__NR_bpf, cmd, attr, sizeof(*attr));
+}
+
+int possible_cpus(void)
+{
+	char buf[256];
+	nodemask64 mask;
+
+	/* The CPU list parses like a node list; this guest has few CPUs. */
+	if (read_file("/sys/devices/system/cpu/possible", buf, sizeof(buf)) < 0 ||
+	    nodelist_parse(buf, &mask) || !mask)
+		return -1;
+	return 64 - __builtin_clzll(mask);
+}
+
+/* An fd of the BPF map pinned at path, its info in info; or -errno. */
+int pinned_map(const char *path, struct bpf_map_info *info)
+{
+	union bpf_attr attr;
+	int fd, err;
+
+	memset(&attr, 0, sizeof(attr));
+	attr.pathname = (__u64)(unsigned long)path;
+	fd = sys_bpf(BPF_OBJ_GET, &attr);
+	if (fd < 0)
+		return -errno;
+	memset(info, 0, sizeof(*info));
+	memset(&attr, 0, sizeof(attr));
+	attr.info.bpf_fd = fd;
+	attr.info.info_len = sizeof(*info);
+	attr.info.info = (__u64)(unsigned long)info;
+	if (sys_bpf(BPF_OBJ_GET_INFO_BY_FD, &attr)) {
+		err = -errno;
+		close(fd);
+		return err;
+	}
+	return fd;
+}
+
+/* Exactly one line of output, containing each of the words. */
+int check_one_line(const char *what, const char *out,
+			  const char * const *words)
+{
+	CHECK(count_lines(out) == 1, "%s: %d lines of output, expected one: %s",
+	      what, count_lines(out), out);
+	for (; *words; words++)
+		CHECK(strstr(out, *words), "%s: no '%s' in: %s", what, *words,
+		      out);
+	return PASS;
+}
+
+/* The foreground loader detaches on SIGTERM and says so. */
+int stop_detached(const char *name)
+{
+	char out[4096], want[128];
+	int r;
+
+	r = loader_stop(SIGTERM);
+	if (r != PASS)
+		return r;
+	loader_output(&fg, out, sizeof(out));
+	snprintf(want, sizeof(want), "spm-loader: policy %s detached\n", name);
+	CHECK(WIFEXITED(fg.status) && WEXITSTATUS(fg.status) == 0 &&
+	      strstr(out, want),
+	      "after SIGTERM the loader ended with status %#x: %s", fg.status,
+	      out);
+	return check_detached();
+}
+
+int read_verdicts(struct verdicts *v)
+{
+	struct bpf_map_info info;
+	union bpf_attr attr;
+	unsigned long long *val;
+	int fd, ncpu, cpu;
+	__u32 key;
+	size_t stride;
+
+	memset(v, 0, sizeof(*v));
+	ncpu = possible_cpus();
+	CHECK(ncpu > 0, "cannot read the possible CPUs");
+	fd = pinned_map(VERDICTS_PIN, &info);
+	CHECK(fd >= 0, "%s: %s", VERDICTS_PIN, strerror(-fd));
+	if (info.type != BPF_MAP_TYPE_PERCPU_ARRAY || info.value_size != 16 ||
+	    info.max_entries < NR_SPM_REASONS) {
+		close(fd);
+		return fail("map verdicts: type %u, value size %u, %u entries: not a map of verdicts",
+			    info.type, info.value_size, info.max_entries);
+	}
+	stride = (info.value_size + 7) / 8;
+	val = calloc(ncpu, stride * 8);
+	if (!val) {
+		close(fd);
+		return fail("out of memory");
+	}
+	for (key = 0; key < NR_SPM_REASONS; key++) {
+		memset(&attr, 0, sizeof(attr));
+		attr.map_fd = fd;
+		attr.key = (__u64)(unsigned long)&key;
+		attr.value = (__u64)(unsigned long)val;
+		if (sys_bpf(BPF_MAP_LOOKUP_ELEM, &attr)) {
+			int err = errno;
+
+			free(val);
+			close(fd);
+			return fail("map verdicts, key %u: %s", key,
+				    strerror(err));
+		}
+		for (cpu = 0; cpu < ncpu; cpu++) {
+			v->admit[key] += val[cpu * stride];
+			v->deny[key] += val[cpu * stride + 1];
+		}
+	}
+	free(val);
+	close(fd);
+	return PASS;
+}
+
+unsigned long long verdict_sum(const unsigned long long *a)
+{
+	unsigned long long s = 0;
+	int i;
+
+	for (i = 0; i < NR_SPM_REASONS; i++)
+		s += a[i];
+	return s;
+}
+
+int hard_verdict_totals(unsigned long long *admit, unsigned long long *deny)
+{
+	struct verdicts v;
+
+	if (read_verdicts(&v) != PASS)
+		return -1;
+	*admit = verdict_sum(v.admit);
+	*deny = verdict_sum(v.deny);
+	return 0;
+}
+
+/* "reason:+admit/+deny ..." for the reasons that moved from a to b. */
+char *verdicts_delta(const struct verdicts *a, const struct verdicts *b)
+{
+	static char buf[512];
+	size_t n = 0;
+	int i;
+
+	buf[0] = '\0';
+	for (i = 0; i < NR_SPM_REASONS && n < sizeof(buf); i++)
+		if (b->admit[i] != a->admit[i] || b->deny[i] != a->deny[i])
+			n += snprintf(buf + n, sizeof(buf) - n, "%s%d:+%llu/+%llu",
+				      n ? " " : "", i, b->admit[i] - a->admit[i],
+				      b->deny[i] - a->deny[i]);
+	return buf;
+}
+
+/* Setup of the spm_ops tests: everything they use is there, none attached. */
+int need_spm_ops(void)
+{
+	static const char * const files[] = {
+		LOADER, HARD_POLICY, SOFT_POLICY, CGROUP_POLICY,
+	};
+	unsigned int i;
+	int r = need_module();
+
+	if (r != PASS)
+		return r;
+	CHECK(!access(SPM_SYSFS "/state", R_OK),
+	      "no %s/state: this kernel has no spm_ops", SPM_SYSFS);
+	for (i = 0; i < ARRAY_SIZE(files); i++)
+		CHECK(!access(files[i], R_OK), "%s missing from the guest",
+		      files[i]);
+	reset_spm();
+	return check_detached();
+}
+
+int percpu_u64(const char *path, unsigned int key, unsigned long long *sum)
+{
+	struct bpf_map_info info;
+	union bpf_attr attr;
+	unsigned long long *val;
+	int fd, ncpu, cpu, err = 0;
+
+	*sum = 0;
+	ncpu = possible_cpus();
+	if (ncpu <= 0)
+		return -EINVAL;
+	fd = pinned_map(path, &info);
+	if (fd < 0)
+		return fd;
+	if (info.type != BPF_MAP_TYPE_PERCPU_ARRAY || info.value_size != 8 ||
+	    key >= info.max_entries) {
+		close(fd);
+		return -EPROTO;
+	}
+	val = calloc(ncpu, 8);
+	if (!val) {
+		close(fd);
+		return -ENOMEM;
+	}
+	memset(&attr, 0, sizeof(attr));
+	attr.map_fd = fd;
+	attr.key = (__u64)(unsigned long)&key;
+	attr.value = (__u64)(unsigned long)val;
+	if (sys_bpf(BPF_MAP_LOOKUP_ELEM, &attr))
+		err = -errno;
+	for (cpu = 0; !err && cpu < ncpu; cpu++)
+		*sum += val[cpu];
+	free(val);
+	close(fd);
+	return err;
+}
+
+/* ---- SPM pages that tests let policies hand out ---- */
+
+static long track_admit[MAX_NODES], track_module[MAX_NODES];
+
+void spm_admit_track_begin(void)
+{
+	int nid;
+
+	for (nid = 0; nid < MAX_NODES; nid++) {
+		if (!(spm_nodes & NODE_BIT(nid)))
+			continue;
+		track_admit[nid] = node_vmstat(nid, "spm_admit");
+		track_module[nid] = suite->module_spm_pages[nid];
+	}
+}
+
+void spm_admit_track_end(void)
+{
+	long grown;
+	int nid;
+
+	for (nid = 0; nid < MAX_NODES; nid++) {
+		if (!(spm_nodes & NODE_BIT(nid)) || track_admit[nid] < 0)
+			continue;
+		grown = node_vmstat(nid, "spm_admit") - track_admit[nid] -
+			(suite->module_spm_pages[nid] - track_module[nid]);
+		info("node%d: spm_admit %+ld besides the test module's %+ld",
+		     nid, grown, suite->module_spm_pages[nid] - track_module[nid]);
+		__atomic_add_fetch(&suite->policy_spm_pages[nid], grown,
+				   __ATOMIC_SEQ_CST);
+	}
 }
 
 /* ---- the runner ---- */

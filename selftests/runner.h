@@ -81,6 +81,8 @@ struct suite_state {
 	long start_fallback[MAX_NODES];
 	/* pages the test module got on each node with __GFP_SPM_NODE */
 	long module_spm_pages[MAX_NODES];
+	/* other pages that policies let onto each node (spm_admit_track) */
+	long policy_spm_pages[MAX_NODES];
 };
 extern struct suite_state *suite;
 
@@ -191,15 +193,165 @@ int mod_on(const char *cmd, int nid, long count);
  */
 int run_subtest(const char *name);
 
+/*
+ * Tests whose policy lets memory other than the test module's onto SPM
+ * nodes say so, for the counters test: call begin in setup and end in
+ * cleanup; the spm_admit growth on each SPM node in between, less what
+ * the module got, goes to suite->policy_spm_pages.
+ */
+void spm_admit_track_begin(void);
+void spm_admit_track_end(void);
+
 /* spm_ops: spm-loader, the policies in the guest, /sys/kernel/mm/spm. */
 #define SPM_SYSFS	"/sys/kernel/mm/spm"
 #define LOADER		"/bin/spm-loader"
 #define POLICY_DIR	"/lib/spm/policies"
 #define HARD_POLICY	POLICY_DIR "/hard_guardrail.bpf.o"
-/* hard_guardrail's map of verdicts, pinned by spm-loader attach --pin */
-#define VERDICTS_PIN	"/sys/fs/bpf/spm_ops/maps/verdicts"
+#define SOFT_POLICY	POLICY_DIR "/soft_guardrail.bpf.o"
+#define CGROUP_POLICY	POLICY_DIR "/cgroup_spm.bpf.o"
+#define PIN_PATH	"/sys/fs/bpf/spm_ops/link"
+#define PIN_MAPS	"/sys/fs/bpf/spm_ops/maps"
+/* enum spm_reason (include/linux/spm.h) */
+#define SPM_REASON_NONE			0
+#define SPM_REASON_FAULT		1
+#define SPM_REASON_PAGECACHE		2
+#define SPM_REASON_THP			3
+#define SPM_REASON_HUGETLB		5
+#define SPM_REASON_MIGRATE_SYSCALL	7
+#define SPM_REASON_BULK			10
+#define SPM_REASON_MPOL_CHECK		11
+#define NR_SPM_REASONS			12
+
+/*
+ * The map of verdicts of hard_guardrail and soft_guardrail, pinned by
+ * spm-loader attach --pin: admit and deny counts per reason, all CPUs.
+ */
+#define VERDICTS_PIN	PIN_MAPS "/verdicts"
+struct verdicts {
+	unsigned long long admit[NR_SPM_REASONS];
+	unsigned long long deny[NR_SPM_REASONS];
+};
+int read_verdicts(struct verdicts *v);
+unsigned long long verdict_sum(const unsigned long long *a);
+/* "reason:+admit/+deny ..." for the reasons that moved from a to b. */
+char *verdicts_delta(const struct verdicts *a, const struct verdicts *b);
 /* All admissions and denials in VERDICTS_PIN. 0, or -1 (see fail()). */
 int hard_verdict_totals(unsigned long long *admit, unsigned long long *deny);
+
+/* How long the kernel and the loader get to attach or detach. */
+#define WAIT_MS		10000
+
+/* Read SPM_SYSFS/attr without the trailing newline. 0 or -errno. */
+int spm_attr(const char *attr, char *buf, size_t len);
+long spm_attr_long(const char *attr);
+bool state_is(const char *want);
+bool wait_state(const char *want, int ms);
+void sleep_ms(long ms);
+/* The attached policy is @name, enabled. */
+int check_attached(const char *name);
+/* No policy attached, the built-in rule in force. */
+int check_detached(void);
+
+/* A foreground spm-loader; its output goes to a file. */
+struct loader {
+	int pid;
+	int status;		/* wait status once it exited */
+	bool exited;
+	char log[64];
+};
+extern struct loader fg;
+
+/* Run "spm-loader ARGS" to completion, stdout and stderr in out. */
+int loader_cmd(const char *args, char *out, size_t len);
+int count_lines(const char *s);
+/* Did the loader exit?  Waits up to ms. */
+bool loader_wait(struct loader *l, int ms);
+void loader_output(const struct loader *l, char *buf, size_t len);
+/*
+ * Start "spm-loader attach OBJ ARGS" in the foreground (fg) and wait
+ * until it says the policy NAME is attached and the kernel agrees.
+ */
+int loader_start(const char *obj, const char *args, const char *name);
+/* Signal the foreground loader and wait for it to exit. */
+int loader_stop(int sig);
+/* The foreground loader detaches on SIGTERM and says so. */
+int stop_detached(const char *name);
+/* Attach with --pin: the loader must say so and exit 0. */
+int attach_pinned(const char *obj, const char *args, const char *name);
+/* spm-loader detach, which must detach NAME and remove the pins. */
+int detach(const char *name);
+/* Leave no policy attached, whatever state a test left. */
+void reset_spm(void);
+/* Setup: the module, spm_ops, spm-loader and the policies; none attached. */
+int need_spm_ops(void);
+/* Cleanup: reset_spm(). */
+void cleanup_policy(void);
+/* Exactly one line of output, containing each of the NULL-ended words. */
+int check_one_line(const char *what, const char *out,
+		   const char * const *words);
+
+/* BPF maps, through the bpf() system call. */
+union bpf_attr;
+struct bpf_map_info;
+long sys_bpf(int cmd, union bpf_attr *attr);
+int possible_cpus(void);
+/* An fd of the BPF map pinned at path, its info in info; or -errno. */
+int pinned_map(const char *path, struct bpf_map_info *info);
+/*
+ * Entry key of the per-CPU array of u64 pinned at path, summed over the
+ * CPUs.  0 or -errno.
+ */
+int percpu_u64(const char *path, unsigned int key, unsigned long long *sum);
+
+/*
+ * Every page of [addr, addr + len) of process pid present and on the nodes
+ * of mask; hist (HIST_LEN, may be NULL) gets where they are.
+ */
+int check_on(int pid, void *addr, size_t len, nodemask64 mask,
+	     const char *what, long *hist);
+
+/* Memory policies: the name of an MPOL_ mode. */
+const char *mpol_name(int mode);
+/*
+ * Apply mode/mask with mbind() (vma) or set_mempolicy() to len bytes of
+ * fresh anonymous memory and touch them (set_mempolicy() is undone after).
+ * The mapping, or NULL with errno from the failed call.
+ */
+void *map_policy(size_t len, int mode, nodemask64 mask, bool vma);
+/* The call must succeed and every page land on the nodes of on. */
+int policy_on(int mode, nodemask64 mask, bool vma, nodemask64 on,
+	      size_t len, long *hist);
+/* The call must fail with EINVAL. */
+int policy_refused(int mode, nodemask64 mask, bool vma);
+
+/* cgroup v2, mounted at CGROUP_ROOT by the guest's init. */
+#define CGROUP_ROOT	"/sys/fs/cgroup"
+/*
+ * Create CGROUP_ROOT/rel (and its parents), the memory and cpuset
+ * controllers enabled for the root's children.  PASS or FAIL.
+ */
+int make_cgroup(const char *rel);
+/* Kill what runs in CGROUP_ROOT/rel and below, and remove them all. */
+void remove_cgroup(const char *rel);
+/*
+ * Turn the memory controller off again for the root's children if
+ * make_cgroup() turned it on: the tests that follow get the guest as it
+ * was.  Call once the cgroups are removed.
+ */
+void restore_cgroup_controllers(void);
+/* The cgroup id of CGROUP_ROOT/rel (its inode number), 0 on error. */
+unsigned long long cgroup_id(const char *rel);
+/*
+ * Run fn(arg) in a child process that first moves itself into
+ * CGROUP_ROOT/rel (rel NULL: stays where it is).  Returns what fn returned,
+ * its fail()/skip() reason recorded as the caller's, prefixed with rel; a
+ * child killed by a signal fails.
+ */
+int in_cgroup(const char *rel, int (*fn)(void *arg), void *arg);
+/* The reason recorded by fail() or skip(), "" if none. */
+const char *test_reason(void);
+/* Prefix the recorded reason with "prefix: "; returns its kind. */
+int fail_prefix(const char *prefix);
 
 /* spm_selftest --demo: print where a few allocations land. */
 int demo_main(void);

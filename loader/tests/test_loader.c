@@ -13,6 +13,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/statfs.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -131,6 +132,28 @@ static const struct args_case args_cases[] = {
 	  "unexpected argument '5'" },
 	{ "args: stats --json", { "stats", "--json" }, SPM_CMD_NONE,
 	  "stats: unknown option '--json'" },
+	{ "args: attach --allow without value", { "attach", "a.o", "--allow" },
+	  SPM_CMD_NONE, "--allow needs CGROUP=NODES[:MODE][:QUOTA]" },
+	{ "args: cgroup", { "cgroup" }, SPM_CMD_NONE,
+	  "cgroup: missing command (set, rm or list)" },
+	{ "args: cgroup frob", { "cgroup", "frob" }, SPM_CMD_NONE,
+	  "cgroup: unknown command 'frob' (set, rm or list)" },
+	{ "args: cgroup set", { "cgroup", "set" }, SPM_CMD_NONE,
+	  "cgroup set: missing CGROUP=NODES[:MODE][:QUOTA]" },
+	{ "args: cgroup rm", { "cgroup", "rm" }, SPM_CMD_NONE,
+	  "cgroup rm: missing CGROUP or ID" },
+	{ "args: cgroup list extra", { "cgroup", "list", "x" }, SPM_CMD_NONE,
+	  "cgroup: unexpected argument 'x'" },
+	{ "args: cgroup list --json", { "cgroup", "list", "--json" },
+	  SPM_CMD_NONE, "cgroup: unknown option '--json'" },
+	{ "args: cgroup --pin", { "cgroup", "--pin" }, SPM_CMD_NONE,
+	  "cgroup: unknown option '--pin'" },
+	{ "args: cgroup list", { "cgroup", "list" }, SPM_CMD_CGROUP },
+	{ "args: cgroup set x", { "cgroup", "set", "/a=2" }, SPM_CMD_CGROUP },
+	{ "args: cgroup rm 12", { "cgroup", "rm", "12" }, SPM_CMD_CGROUP },
+	{ "args: cgroup --help", { "cgroup", "--help" }, SPM_CMD_HELP },
+	{ "args: cgroup set --help", { "cgroup", "set", "--help" },
+	  SPM_CMD_HELP },
 };
 
 static void test_args_table(void)
@@ -195,6 +218,38 @@ static void test_args_attach(void)
 		spm_free_args(&a);
 	}
 	{
+		char *v[] = { "spm-loader", "attach", "p.o", "--allow", "/a=2",
+			       "--allow=/b=3:spill:64M", NULL };
+
+		ret = spm_parse_args(6, v, &a, err, sizeof(err));
+		result("args: attach --allow", !ret && a.nr_allows == 2 &&
+		       !strcmp(a.allows[0], "/a=2") &&
+		       !strcmp(a.allows[1], "/b=3:spill:64M"),
+		       "ret %d err '%s' allows %d", ret, err, a.nr_allows);
+		spm_free_args(&a);
+	}
+	{
+		char *v[] = { "spm-loader", "cgroup", "rm", "/a", "17", NULL };
+
+		ret = spm_parse_args(5, v, &a, err, sizeof(err));
+		result("args: cgroup rm two", !ret && a.cmd == SPM_CMD_CGROUP &&
+		       a.cgroup_cmd == SPM_CGROUP_RM && a.nr_operands == 2 &&
+		       !strcmp(a.operands[0], "/a") &&
+		       !strcmp(a.operands[1], "17"),
+		       "ret %d err '%s'", ret, err);
+		spm_free_args(&a);
+	}
+	{
+		char *v[] = { "spm-loader", "cgroup", "set", "/a=2",
+			      "/b=3:spill", NULL };
+
+		ret = spm_parse_args(5, v, &a, err, sizeof(err));
+		result("args: cgroup set two", !ret &&
+		       a.cgroup_cmd == SPM_CGROUP_SET && a.nr_operands == 2,
+		       "ret %d err '%s'", ret, err);
+		spm_free_args(&a);
+	}
+	{
 		char *v[] = { "spm-loader", "status", "--json", NULL };
 
 		ret = spm_parse_args(3, v, &a, err, sizeof(err));
@@ -229,6 +284,9 @@ static void test_usage(void)
 		"help, -h, --help", "--version", "_nodes", "_reasons",
 		"policy NAME attached", "policy NAME detached",
 		"policy NAME ejected", "attached and pinned at", SPM_PIN_PATH,
+		"--allow CGROUP=NODES[:MODE][:QUOTA]", "explicit", "spill",
+		"cgroup set", "cgroup rm CGROUP|ID", "cgroup list", "stale (id",
+		SPM_CGROUP_PIN, "memory_nodes",
 		SPM_PIDFILE, "Exit status", "  0 ", "  1 ", "  2 ",
 	};
 	unsigned int i;
@@ -404,6 +462,227 @@ static void test_nodelists(void)
 		       spm_nodelist_highest(bits, SPM_MAX_NODES) == 1023,
 		       "ret %d (%s)", ret, err);
 	}
+}
+
+/* ---- cgroup specs and sizes ---- */
+
+static void test_sizes(void)
+{
+	static const struct {
+		const char *s;
+		uint64_t want;	/* 0: error */
+		const char *err;
+	} cases[] = {
+		{ "64M", 64ULL << 20 }, { "64m", 64ULL << 20 },
+		{ "1G", 1ULL << 30 }, { "4096K", 4096ULL << 10 },
+		{ "2T", 2ULL << 40 }, { "65536", 65536 }, { "1", 1 },
+		{ "0", 0, "bad size '0': must be more than 0" },
+		{ "0M", 0, "must be more than 0" },
+		{ "12X", 0, "bad size '12X' (e.g. 64M, 1G, 4096K)" },
+		{ "M", 0, "bad size 'M'" }, { "", 0, "bad size ''" },
+		{ "-1", 0, "bad size '-1'" }, { "1.5G", 0, "bad size '1.5G'" },
+		{ "64MB", 0, "bad size '64MB'" }, { " 1", 0, "bad size ' 1'" },
+		{ "17179869184G", 0, "bad size '17179869184G': too large" },
+		{ "99999999999999999999", 0, "too large" },
+	};
+	static const struct {
+		uint64_t v;
+		const char *want;
+	} fmts[] = {
+		{ 0, "0" }, { 100, "100" }, { 4096, "4K" }, { 64ULL << 20, "64M" },
+		{ 3ULL << 19, "1.5M" }, { 1ULL << 30, "1G" }, { 5ULL << 40, "5T" },
+	};
+	unsigned int i;
+
+	for (i = 0; i < ARRAY_SIZE(cases); i++) {
+		char name[64], err[SPM_ERRLEN] = "";
+		uint64_t v = 0;
+		int ret;
+
+		snprintf(name, sizeof(name), "size: '%s'", cases[i].s);
+		ret = spm_parse_size(cases[i].s, &v, err, sizeof(err));
+		if (cases[i].want)
+			result(name, !ret && v == cases[i].want,
+			       "ret %d value %llu (%s)", ret,
+			       (unsigned long long)v, err);
+		else
+			result(name, ret && strstr(err, cases[i].err),
+			       "ret %d value %llu error '%s' want '%s'", ret,
+			       (unsigned long long)v, err, cases[i].err);
+	}
+	for (i = 0; i < ARRAY_SIZE(fmts); i++) {
+		char name[64], buf[32];
+
+		snprintf(name, sizeof(name), "size: format %llu",
+			 (unsigned long long)fmts[i].v);
+		spm_format_size(fmts[i].v, buf, sizeof(buf));
+		result(name, !strcmp(buf, fmts[i].want), "got '%s' want '%s'",
+		       buf, fmts[i].want);
+	}
+}
+
+static void test_cgroup_specs(void)
+{
+	static const struct {
+		const char *s;
+		const char *path;	/* NULL: error */
+		uint64_t nodes;
+		bool spill;
+		uint64_t quota;
+		const char *err;
+	} cases[] = {
+		{ "/sys/fs/cgroup/gpu=2-3", "/sys/fs/cgroup/gpu", 0xc },
+		{ "/c/batch=3:spill:256M", "/c/batch", 0x8, true, 256ULL << 20 },
+		{ "/c/batch=3:256M:spill", "/c/batch", 0x8, true, 256ULL << 20 },
+		{ "/c/b=3:64M", "/c/b", 0x8, false, 64ULL << 20 },
+		{ "/c/b=2,3:explicit", "/c/b", 0xc },
+		{ "rel/x=63", "rel/x", 1ULL << 63 },
+		{ "/c/a=b=2", "/c/a=b", 0x4 },
+		{ "/c/b", NULL, 0, false, 0, "'/c/b' is not CGROUP=NODES[:MODE][:QUOTA]" },
+		{ "=2", NULL, 0, false, 0, "is not CGROUP=NODES" },
+		{ "/c/b=", NULL, 0, false, 0, "is not CGROUP=NODES" },
+		{ "/c/b=2:", NULL, 0, false, 0, "is not CGROUP=NODES" },
+		{ "/c/b=2::spill", NULL, 0, false, 0, "is not CGROUP=NODES" },
+		{ "/c/b=:spill", NULL, 0, false, 0, "is not CGROUP=NODES" },
+		{ "/c/b=x", NULL, 0, false, 0, "/c/b=x: 'x' is not a node list" },
+		{ "/c/b=64", NULL, 0, false, 0, "node 64 is out of range (0-63)" },
+		{ "/c/b=2:bogus", NULL, 0, false, 0,
+		  "/c/b=2:bogus: bad mode 'bogus' (explicit or spill)" },
+		{ "/c/b=2:Spill", NULL, 0, false, 0, "bad mode 'Spill'" },
+		{ "/c/b=2:12X", NULL, 0, false, 0,
+		  "/c/b=2:12X: bad size '12X' (e.g. 64M, 1G, 4096K)" },
+		{ "/c/b=2:0", NULL, 0, false, 0, "must be more than 0" },
+		{ "/c/b=2:spill:explicit", NULL, 0, false, 0, "two modes" },
+		{ "/c/b=2:1M:2M", NULL, 0, false, 0, "two quotas" },
+		{ "/c/b=2:spill:1M:x", NULL, 0, false, 0, "is not CGROUP=NODES" },
+	};
+	unsigned int i;
+
+	for (i = 0; i < ARRAY_SIZE(cases); i++) {
+		struct spm_cgroup_spec spec;
+		char name[96], err[SPM_ERRLEN] = "";
+		int ret;
+
+		snprintf(name, sizeof(name), "cgroup spec: '%s'", cases[i].s);
+		ret = spm_parse_cgroup_spec(cases[i].s, &spec, err, sizeof(err));
+		if (cases[i].path)
+			result(name, !ret && !strcmp(spec.path, cases[i].path) &&
+			       spec.nodes == cases[i].nodes &&
+			       spec.spill == cases[i].spill &&
+			       spec.quota == cases[i].quota,
+			       "ret %d (%s) path '%s' nodes 0x%llx spill %d quota %llu",
+			       ret, err, ret ? "" : spec.path,
+			       (unsigned long long)spec.nodes, spec.spill,
+			       (unsigned long long)spec.quota);
+		else
+			result(name, ret && strstr(err, cases[i].err) && !spec.path,
+			       "ret %d error '%s' want '%s'", ret, err,
+			       cases[i].err);
+		spm_free_cgroup_spec(&spec);
+	}
+}
+
+static void test_describe(void)
+{
+	struct spm_cgroup_entry e = { 0 };
+	uint64_t bits[SPM_NODE_WORDS] = { 0x2d };
+	char buf[256];
+
+	spm_describe_entry(&e, buf, sizeof(buf));
+	result("cgroup entry: empty", !strcmp(buf, "no node"), "got '%s'", buf);
+	e.nodes = 0xc;
+	e.spill_nodes = 0x8;
+	e.quota_pages[3] = 16384;
+	e.quota_pages[2] = 3;
+	spm_describe_entry(&e, buf, sizeof(buf));
+	result("cgroup entry: two nodes",
+	       !strcmp(buf, "node 2 explicit quota 12K, node 3 spill quota 64M"),
+	       "got '%s'", buf);
+	spm_format_nodes(bits, 64, buf, sizeof(buf));
+	result("nodelist: format", !strcmp(buf, "0,2-3,5"), "got '%s'", buf);
+}
+
+static void fake_file(const char *rel, const char *s);
+
+static void test_cgroup_resolve(void)
+{
+	static const char *cg2 = "/sys/fs/cgroup/unified";
+	struct spm_cgroup_req *reqs;
+	char err[SPM_ERRLEN], spec[3][256], desc[256];
+	const char *specs[3];
+	struct statfs sfs;
+	struct stat st;
+	int nr, ret;
+
+	spm_sysfs_root = tmpdir;
+	fake_file(SPM_NODE_DIR "/has_spm", "2-3\n");
+
+	specs[0] = "/nonexistent/cg=2";
+	ret = spm_cgroup_resolve(specs, 1, &reqs, &nr, err, sizeof(err));
+	result("cgroup resolve: unknown path", ret &&
+	       !strcmp(err, "/nonexistent/cg: no such cgroup"), "ret %d '%s'",
+	       ret, err);
+	specs[0] = "/tmp=2";
+	ret = spm_cgroup_resolve(specs, 1, &reqs, &nr, err, sizeof(err));
+	result("cgroup resolve: not cgroup v2", ret &&
+	       !strcmp(err, "/tmp: not a cgroup v2 directory"), "ret %d '%s'",
+	       ret, err);
+	specs[0] = "/tmp=1-2";
+	ret = spm_cgroup_resolve(specs, 1, &reqs, &nr, err, sizeof(err));
+	result("cgroup resolve: node not SPM", ret &&
+	       !strcmp(err, "/tmp=1-2: node 1 is not an SPM node (SPM nodes: 2-3)"),
+	       "ret %d '%s'", ret, err);
+	specs[0] = "/tmp=2:bogus";
+	ret = spm_cgroup_resolve(specs, 1, &reqs, &nr, err, sizeof(err));
+	result("cgroup resolve: bad mode", ret && strstr(err, "bad mode 'bogus'"),
+	       "ret %d '%s'", ret, err);
+	fake_file(SPM_NODE_DIR "/has_spm", "\n");
+	specs[0] = "/tmp=2";
+	ret = spm_cgroup_resolve(specs, 1, &reqs, &nr, err, sizeof(err));
+	result("cgroup resolve: no SPM node", ret &&
+	       strstr(err, "node 2 is not an SPM node (no SPM node)"),
+	       "ret %d '%s'", ret, err);
+	fake_file(SPM_NODE_DIR "/has_spm", "2-3\n");
+
+	if (statfs(cg2, &sfs) || sfs.f_type != 0x63677270 || stat(cg2, &st)) {
+		skip("cgroup resolve: a cgroup v2 directory", "no cgroup2 at /sys/fs/cgroup/unified");
+		spm_sysfs_root = "";
+		return;
+	}
+	snprintf(spec[0], sizeof(spec[0]), "%s=2", cg2);
+	snprintf(spec[1], sizeof(spec[1]), "%s=3:spill", cg2);
+	snprintf(spec[2], sizeof(spec[2]), "%s=2:5000", cg2);
+	specs[0] = spec[0];
+	specs[1] = spec[1];
+	ret = spm_cgroup_resolve(specs, 2, &reqs, &nr, err, sizeof(err));
+	if (!ret)
+		spm_describe_entry(&reqs[0].entry, desc, sizeof(desc));
+	result("cgroup resolve: two specs of one cgroup merge", !ret && nr == 1 &&
+	       reqs[0].id == st.st_ino && !strcmp(reqs[0].path, cg2) &&
+	       reqs[0].entry.nodes == 0xc && reqs[0].entry.spill_nodes == 0x8 &&
+	       !reqs[0].entry.quota_pages[3] &&
+	       !reqs[0].entry.quota_pages[2] &&
+	       !strcmp(desc, "node 2 explicit, node 3 spill"),
+	       "ret %d (%s) nr %d id %llu (inode %llu) desc '%s'", ret, err,
+	       nr, ret ? 0ULL : (unsigned long long)reqs[0].id,
+	       (unsigned long long)st.st_ino, ret ? "" : desc);
+	if (!ret)
+		spm_free_cgroup_reqs(reqs, nr);
+	/* the root of the hierarchy has memory.stat only with memcg on */
+	specs[0] = spec[2];
+	snprintf(desc, sizeof(desc), "%s/memory.stat", cg2);
+	ret = spm_cgroup_resolve(specs, 1, &reqs, &nr, err, sizeof(err));
+	if (access(desc, F_OK))
+		result("cgroup resolve: quota without memcg", ret &&
+		       strstr(err, "a quota needs the memory controller"),
+		       "ret %d '%s'", ret, err);
+	else
+		result("cgroup resolve: quota rounds up to pages", !ret &&
+		       reqs[0].entry.quota_pages[2] == 2, "ret %d '%s'", ret,
+		       err);
+	if (!ret)
+		spm_free_cgroup_reqs(reqs, nr);
+	spm_sysfs_root = "";
 }
 
 /* ---- reason lists ---- */
@@ -1130,6 +1409,13 @@ static void test_binary(void)
 		  "this kernel has no SPM support", true },
 		{ "binary: kernel without SPM (stats)", { "stats" }, 1,
 		  "this kernel has no SPM support", true },
+		{ "binary: kernel without SPM (cgroup list)",
+		  { "cgroup", "list" }, 1, "this kernel has no SPM support",
+		  true },
+		{ "binary: cgroup without command", { "cgroup" }, 2,
+		  "cgroup: missing command" },
+		{ "binary: bad --allow", { "attach", "x.o", "--allow" }, 2,
+		  "--allow needs CGROUP=NODES" },
 		{ "binary: --help", { "--help" }, 0, NULL },
 		{ "binary: --version", { "--version" }, 0, NULL },
 	};
@@ -1190,6 +1476,9 @@ int main(int argc, char **argv)
 	test_ints();
 	test_bools();
 	test_nodelists();
+	test_sizes();
+	test_cgroup_specs();
+	test_describe();
 	test_reasons();
 	test_reasons_btf();
 	test_json();
@@ -1199,6 +1488,7 @@ int main(int argc, char **argv)
 	test_set();
 	test_status();
 	test_stats();
+	test_cgroup_resolve();
 	test_binary();
 
 	cleanup();

@@ -1,0 +1,236 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * cgroup_spm: SPM nodes per cgroup, from a table that can change while the
+ * policy runs.
+ *
+ * cgroup_table maps a cgroup v2 id to the SPM nodes its tasks may use
+ * (struct spm_cgroup_entry, bpf/spm_cgroup.h):
+ *
+ *  - explicit nodes: only allocations that name the node, the way
+ *    soft_guardrail trusts a user memory policy (mbind, set_mempolicy,
+ *    tmpfs mpol=, migrate_pages, move_pages);
+ *  - spill nodes: also the cgroup's user memory (spill_reasons: page
+ *    faults, page cache, large folios) that the allocator's fallback takes
+ *    there, which happens only once system RAM is below its watermarks,
+ *    SPM nodes coming last in every fallback order;
+ *  - an optional quota per node, checked against the pages the cgroup has
+ *    there (its memcg's LRU pages on the node): an allocation over it is
+ *    refused and the kernel serves it from system RAM.
+ *
+ * The entry of the nearest ancestor wins, so a job's sub-cgroups inherit
+ * it.  A task without one, or an allocation outside task context, gets the
+ * hard guardrail: only __GFP_SPM_NODE callers that name the node.
+ * mpol_check() refuses the nodes that the cgroup may not use, so mbind() to
+ * them fails, or loses them from a mixed mask.  A mask covering every
+ * memory node is refused as by soft_guardrail (trust_all_nodes_mask).
+ *
+ *	spm-loader attach cgroup_spm.bpf.o --allow /sys/fs/cgroup/gpu=2-3 \
+ *		--allow /sys/fs/cgroup/batch=3:spill:256M
+ *	spm-loader cgroup set /sys/fs/cgroup/other=2
+ *	spm-loader cgroup list
+ *
+ * The memcg counters the quota is checked against are flushed every two
+ * seconds or so; the policy adds the pages it admitted since the counter
+ * last moved, so that a fast allocator cannot run past the quota in
+ * between.  A quota needs the memory controller on the entry's cgroup.
+ */
+#include "spm.bpf.h"
+#include "spm_cgroup.h"
+
+char _license[] SEC("license") = "GPL";
+
+/* Trust a user mask that names every memory node. */
+const volatile bool trust_all_nodes_mask;
+/* The reasons of the user memory a user policy may put on SPM nodes. */
+const volatile u64 user_reasons = SPM_USER_REASONS;
+/* The reasons of the memory that may spill onto a spill node. */
+const volatile u64 spill_reasons = SPM_USER_REASONS;
+/* Nodes with memory; spm-loader fills it in, init() otherwise. */
+const volatile u64 memory_nodes;
+
+/* The nodes a mask must cover to be "all nodes". */
+static u64 all_nodes;
+
+/* Deepest cgroup level looked at; the root is level 0. */
+#define MAX_CGROUP_LEVEL	32
+
+struct {
+	__uint(type, BPF_MAP_TYPE_HASH);
+	__uint(max_entries, SPM_CGROUP_MAX_ENTRIES);
+	__type(key, u64);
+	__type(value, struct spm_cgroup_entry);
+} SPM_CGROUP_TABLE SEC(".maps");
+
+/* Pages of an entry's cgroup on a node, as the quota sees them. */
+struct quota_key {
+	u64 cgroup_id;
+	u32 nid;
+	u32 pad;
+};
+
+struct quota_usage {
+	u64 seen;	/* the memcg counter when it last moved */
+	u64 since;	/* pages admitted since then */
+};
+
+struct {
+	__uint(type, BPF_MAP_TYPE_LRU_HASH);
+	__uint(max_entries, 4096);
+	__type(key, struct quota_key);
+	__type(value, struct quota_usage);
+} quota_usage SEC(".maps");
+
+/* What the policy decided, for spm-loader, bpftool and the tests. */
+enum cgroup_stat {
+	STAT_ADMIT_KERNEL,	/* __GFP_SPM_NODE naming the node */
+	STAT_ADMIT_NAMED,	/* a user named an allowed node */
+	STAT_ADMIT_SPILL,	/* fallback onto a spill node */
+	STAT_DENY_NO_ENTRY,	/* no entry for the task, or no task */
+	STAT_DENY_NODE,		/* the entry does not have the node */
+	STAT_DENY_UNNAMED,	/* not named, and not a spill */
+	STAT_DENY_QUOTA,	/* over the node's quota */
+	STAT_MPOL_ALLOW,
+	STAT_MPOL_DENY,
+	NR_CGROUP_STATS,
+};
+
+struct {
+	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
+	__uint(max_entries, NR_CGROUP_STATS);
+	__type(key, u32);
+	__type(value, u64);
+} stats SEC(".maps");
+
+UEI_DEFINE(uei);
+
+static __always_inline s32 count_stat(u32 which, s32 ret)
+{
+	u64 *c = bpf_map_lookup_elem(&stats, &which);
+
+	if (c)
+		(*c)++;
+	return ret;
+}
+
+/* The entry of the current task's nearest cgroup that has one. */
+static __always_inline struct spm_cgroup_entry *find_entry(u64 *cgid)
+{
+	struct spm_cgroup_entry *found = NULL, *e;
+	int level;
+
+	for (level = 0; level <= MAX_CGROUP_LEVEL; level++) {
+		u64 id = bpf_get_current_ancestor_cgroup_id(level);
+
+		if (!id)
+			break;
+		e = bpf_map_lookup_elem(&SPM_CGROUP_TABLE, &id);
+		if (e) {
+			found = e;
+			*cgid = id;
+		}
+	}
+	return found;
+}
+
+/*
+ * Would @pages more pages on @nid take the cgroup @cgid past @quota?  If
+ * not, they are counted until the memcg counter catches up.
+ */
+static __always_inline bool over_quota(u64 cgid, u32 nid, u64 quota,
+				       u64 pages)
+{
+	struct quota_key key = { .cgroup_id = cgid, .nid = nid };
+	u64 used = spm_bpf_cgroup_node_pages(cgid, nid);
+	struct quota_usage *u, fresh = { .seen = used };
+
+	u = bpf_map_lookup_elem(&quota_usage, &key);
+	if (!u) {
+		bpf_map_update_elem(&quota_usage, &key, &fresh, BPF_NOEXIST);
+		u = bpf_map_lookup_elem(&quota_usage, &key);
+		if (!u)
+			return used + pages > quota;
+	}
+	if (u->seen != used) {
+		u->seen = used;
+		u->since = 0;
+	}
+	if (used + u->since + pages > quota)
+		return true;
+	__sync_fetch_and_add(&u->since, pages);
+	return false;
+}
+
+/* A mask of every memory node is nobody's choice of a node. */
+static __always_inline bool all_nodes_mask(u64 mask)
+{
+	return !trust_all_nodes_mask && spm_mask_covers(mask, all_nodes);
+}
+
+SEC("struct_ops/admit")
+s32 BPF_PROG(cgroup_admit, const struct spm_admit_ctx *req)
+{
+	struct spm_cgroup_entry *e;
+	u32 nid = req->nid, reason = req->reason;
+	u64 cgid = 0, quota;
+	bool spill;
+
+	/* The hard guardrail holds for everyone. */
+	if ((req->flags & SPM_CTX_GFP_SPM) && spm_ctx_named(req))
+		return count_stat(STAT_ADMIT_KERNEL, 1);
+	if (!(req->flags & SPM_CTX_IN_TASK))
+		return count_stat(STAT_DENY_NO_ENTRY, 0);
+	e = find_entry(&cgid);
+	if (!e)
+		return count_stat(STAT_DENY_NO_ENTRY, 0);
+	if (nid >= SPM_CGROUP_MAX_NODES || !(e->nodes & (1ULL << nid)))
+		return count_stat(STAT_DENY_NODE, 0);
+
+	if (spm_ctx_user_named(req, user_reasons) &&
+	    !((req->flags & SPM_CTX_HAS_NODEMASK) &&
+	      all_nodes_mask(req->nodemask)))
+		spill = false;
+	else if ((e->spill_nodes & (1ULL << nid)) && reason < 64 &&
+		 (spill_reasons & SPM_REASON_BIT(reason)))
+		spill = true;
+	else
+		return count_stat(STAT_DENY_UNNAMED, 0);
+
+	quota = e->quota_pages[nid];
+	if (quota && over_quota(cgid, nid, quota, 1ULL << (req->order & 31)))
+		return count_stat(STAT_DENY_QUOTA, 0);
+	return count_stat(spill ? STAT_ADMIT_SPILL : STAT_ADMIT_NAMED, 1);
+}
+
+SEC("struct_ops/mpol_check")
+s32 BPF_PROG(cgroup_mpol_check, const struct spm_admit_ctx *req)
+{
+	struct spm_cgroup_entry *e;
+	u32 nid = req->nid;
+	u64 cgid = 0;
+
+	e = find_entry(&cgid);
+	if (!e || nid >= SPM_CGROUP_MAX_NODES || !(e->nodes & (1ULL << nid)) ||
+	    all_nodes_mask(req->nodemask))
+		return count_stat(STAT_MPOL_DENY, -EPERM);
+	return count_stat(STAT_MPOL_ALLOW, 0);
+}
+
+SEC("struct_ops.s/init")
+s32 BPF_PROG(cgroup_init)
+{
+	all_nodes = spm_memory_nodes(memory_nodes);
+	return 0;
+}
+
+SEC("struct_ops.s/exit")
+void BPF_PROG(cgroup_exit, struct spm_exit_info *info)
+{
+	UEI_RECORD(uei, info);
+}
+
+SPM_OPS_DEFINE(cgroup_spm_ops,
+	       .admit = (void *)cgroup_admit,
+	       .mpol_check = (void *)cgroup_mpol_check,
+	       .init = (void *)cgroup_init,
+	       .exit = (void *)cgroup_exit,
+	       .name = "cgroup_spm");
