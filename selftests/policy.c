@@ -517,6 +517,19 @@ static int test_policy_bad_return(void)
 TEST(policy_bad_return, "admit() returning 7 ejects the policy with kind bad_return",
 	need_test_policies, test_policy_bad_return, cleanup_policy);
 
+static int test_policy_exit(void)
+{
+	char want[128];
+
+	snprintf(want, sizeof(want),
+		 "unregistered_by_bpf test_exit: test_exit: done after node %d",
+		 first_spm());
+	return check_ejected(TEST_BPF_DIR "/test_exit.bpf.o", "test_exit",
+			     want);
+}
+TEST(policy_exit, "spm_exit() in admit() detaches the policy with kind unregistered_by_bpf",
+	need_test_policies, test_policy_exit, cleanup_policy);
+
 /* ---- what a policy can and cannot do ---- */
 
 
