@@ -369,38 +369,25 @@ TEST(ext2, "default policy: ext2 (on brd) page cache, written and read back, sta
 	setup_ext2, test_ext2, cleanup_ext2);
 
 #define SLAB_DIR	"/tmp/spm_slab"
-#define SLAB_FILES	20000
 
 static void cleanup_slab(void)
 {
-	char path[64];
-	int i;
-
-	for (i = 0; i < SLAB_FILES; i++) {
-		snprintf(path, sizeof(path), SLAB_DIR "/f%d", i);
-		unlink(path);
-	}
-	rmdir(SLAB_DIR);
+	remove_files(SLAB_DIR, SLAB_FILES);
 }
 
 static int test_slab(void)
 {
 	long slab0[MAX_NODES], free0[MAX_NODES], slab1, free1, grown = 0;
-	char path[64];
-	int nid, i, fd;
+	int nid, r;
 
 	for (nid = 0; nid < nr_node_ids; nid++) {
 		slab0[nid] = node_meminfo_kb(nid, "Slab");
 		free0[nid] = node_meminfo_kb(nid, "MemFree");
 	}
-	CHECK(!mkdir(SLAB_DIR, 0700), "mkdir %s: %s", SLAB_DIR, strerror(errno));
 	/* Inodes and dentries: about 1 kB of slab per empty tmpfs file. */
-	for (i = 0; i < SLAB_FILES; i++) {
-		snprintf(path, sizeof(path), SLAB_DIR "/f%d", i);
-		fd = open(path, O_CREAT | O_WRONLY, 0600);
-		CHECK(fd >= 0, "create %s: %s", path, strerror(errno));
-		close(fd);
-	}
+	r = create_files(SLAB_DIR, SLAB_FILES);
+	CHECK(!r, "create %d files in %s: %s", SLAB_FILES, SLAB_DIR,
+	      strerror(-r));
 
 	for (nid = 0; nid < nr_node_ids; nid++) {
 		if (!((spm_nodes | sysram_nodes) & NODE_BIT(nid)))

@@ -491,41 +491,36 @@ static int check_ejected(const char *obj, const char *name,
 	return check_default_rule();
 }
 
+/* check_ejected() of test policy @name, last_exit from @fmt and the node. */
+static int check_test_ejected(const char *name, const char *fmt)
+{
+	char obj[128], want[128];
+
+	snprintf(obj, sizeof(obj), TEST_BPF_DIR "/%s.bpf.o", name);
+	snprintf(want, sizeof(want), fmt, first_spm());
+	return check_ejected(obj, name, want);
+}
+
 static int test_policy_error(void)
 {
-	char want[128];
-
-	snprintf(want, sizeof(want),
-		 "bpf_error test_error: test_error: refusing node %d ",
-		 first_spm());
-	return check_ejected(TEST_BPF_DIR "/test_error.bpf.o", "test_error",
-			     want);
+	return check_test_ejected("test_error",
+		"bpf_error test_error: test_error: refusing node %d ");
 }
 TEST(policy_error, "spm_error() in admit() ejects the policy: last_exit, nr_ejected, the loader's line, default verdict",
 	need_test_policies, test_policy_error, cleanup_policy);
 
 static int test_policy_bad_return(void)
 {
-	char want[128];
-
-	snprintf(want, sizeof(want),
-		 "bad_return test_bad_return: admit() returned 7 for node %d",
-		 first_spm());
-	return check_ejected(TEST_BPF_DIR "/test_bad_return.bpf.o",
-			     "test_bad_return", want);
+	return check_test_ejected("test_bad_return",
+		"bad_return test_bad_return: admit() returned 7 for node %d");
 }
 TEST(policy_bad_return, "admit() returning 7 ejects the policy with kind bad_return",
 	need_test_policies, test_policy_bad_return, cleanup_policy);
 
 static int test_policy_exit(void)
 {
-	char want[128];
-
-	snprintf(want, sizeof(want),
-		 "unregistered_by_bpf test_exit: test_exit: done after node %d",
-		 first_spm());
-	return check_ejected(TEST_BPF_DIR "/test_exit.bpf.o", "test_exit",
-			     want);
+	return check_test_ejected("test_exit",
+		"unregistered_by_bpf test_exit: test_exit: done after node %d");
 }
 TEST(policy_exit, "spm_exit() in admit() detaches the policy with kind unregistered_by_bpf",
 	need_test_policies, test_policy_exit, cleanup_policy);

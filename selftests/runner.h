@@ -353,6 +353,14 @@ const char *test_reason(void);
 /* Prefix the recorded reason with "prefix: "; returns its kind. */
 int fail_prefix(const char *prefix);
 
+/*
+ * Grow slab: n empty files in a new directory dir, an inode and a dentry
+ * (about 1 kB of slab) each.  0 or -errno; remove_files() undoes it.
+ */
+#define SLAB_FILES	20000
+int create_files(const char *dir, int n);
+void remove_files(const char *dir, int n);
+
 /* spm_selftest --demo: print where a few allocations land. */
 int demo_main(void);
 

@@ -23,7 +23,6 @@
 #define MODE_LEN	(8 * MiB)
 #define TMPFS_MNT	"/tmp/spm_soft_tmpfs"
 #define SLAB_DIR	"/tmp/spm_soft_slab"
-#define SLAB_FILES	20000
 
 static int first_spm(void)
 {
@@ -110,26 +109,15 @@ static long slab_grown_kb(int nid, long before)
 	return node_meminfo_kb(nid, "Slab") - before;
 }
 
-static void remove_slab_files(void)
-{
-	char path[64];
-	int i;
-
-	for (i = 0; i < SLAB_FILES; i++) {
-		snprintf(path, sizeof(path), SLAB_DIR "/f%d", i);
-		unlink(path);
-	}
-	rmdir(SLAB_DIR);
-}
 
 /* tmpfs data and slab under set_mempolicy(MPOL_BIND, {spm}). */
 static int bound_task(void *arg)
 {
-	int spm = first_spm(), fd, i, r;
+	int spm = first_spm(), fd, r;
 	long slab0, grown;
 	size_t len = 16 * MiB, off;
 	struct verdicts v0, v1;
-	char path[64], *p;
+	char *p;
 
 	if (read_verdicts(&v0) != PASS)
 		return FAIL;
@@ -153,14 +141,9 @@ static int bound_task(void *arg)
 
 	/* Slab the task needs does not: the kernel keeps slab on sysram. */
 	slab0 = node_meminfo_kb(spm, "Slab");
-	CHECK(!mkdir(SLAB_DIR, 0700), "mkdir %s: %s", SLAB_DIR,
-	      strerror(errno));
-	for (i = 0; i < SLAB_FILES; i++) {
-		snprintf(path, sizeof(path), SLAB_DIR "/f%d", i);
-		fd = open(path, O_CREAT | O_WRONLY, 0600);
-		CHECK(fd >= 0, "create %s: %s", path, strerror(errno));
-		close(fd);
-	}
+	r = create_files(SLAB_DIR, SLAB_FILES);
+	CHECK(!r, "create %d files in %s: %s", SLAB_FILES, SLAB_DIR,
+	      strerror(-r));
 	grown = slab_grown_kb(spm, slab0);
 	sys_set_mempolicy(MPOL_DEFAULT, 0);
 	if (read_verdicts(&v1) != PASS)
@@ -206,7 +189,7 @@ static int test_soft_unnamed(void)
 
 static void cleanup_soft_unnamed(void)
 {
-	remove_slab_files();
+	remove_files(SLAB_DIR, SLAB_FILES);
 	umount2(TMPFS_MNT, MNT_DETACH);
 	rmdir(TMPFS_MNT);
 	cleanup_soft();
