@@ -92,7 +92,8 @@ make -s -C "$src" O="$obj" tinyconfig >/dev/null
 make -s -C "$src" O="$obj" olddefconfig
 # merge_config drops what Kconfig cannot satisfy: say which, do not build.
 missing=$(grep '^CONFIG_.*=y' "$patches/spm.config" | while read -r opt; do
-	[ $vanilla = 1 ] && [ "$opt" = CONFIG_SPM=y ] && continue
+	# The series' own options do not exist without it.
+	[ $vanilla = 1 ] && case $opt in CONFIG_SPM=y|CONFIG_SPM_*) continue ;; esac
 	grep -qx "$opt" "$obj/.config" || echo "$opt"
 done)
 [ -z "$missing" ] || die "config options not set: $missing"
