@@ -1,137 +1,147 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * spm-loader: command line and value parsing.
- *
- * Nothing here touches libbpf or the running kernel, so the host-side unit
- * tests exercise exactly the code the loader runs.
+ * spm-loader: the command line (getopt_long) and the values of --set,
+ * --allow and cgroup set.  Every argument is checked here, before anything
+ * touches the kernel; nothing here uses libbpf or sysfs, so the host-side
+ * tests and the fuzzers run exactly the code the loader runs.
  */
 #include <ctype.h>
 #include <errno.h>
-#include <stdarg.h>
+#include <getopt.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "spm-loader.h"
 
-const char spm_usage[] =
-"Usage: spm-loader COMMAND [OPTIONS]\n"
+static const char usage_main[] =
+"Usage: spm-loader [-j] [-v] COMMAND [ARGS]\n"
 "\n"
-"Attach, detach and inspect the BPF policy (struct spm_ops) that decides\n"
-"which allocations may use Specific Purpose Memory (SPM) NUMA nodes.\n"
+"Attach and inspect the BPF policy (struct spm_ops) that decides which\n"
+"allocations may use Specific Purpose Memory (SPM) NUMA nodes.\n"
 "\n"
 "Commands:\n"
-"  attach POLICY.bpf.o [--pin] [--set VAR=VALUE]... [--allow SPEC]... [-v]\n"
-"      Load POLICY.bpf.o, which must define exactly one struct_ops map of\n"
-"      type struct spm_ops, and attach it. Without --pin, spm-loader stays\n"
-"      in the foreground, prints\n"
-"          spm-loader: policy NAME attached\n"
-"      and keeps its pid in " SPM_PIDFILE ". On SIGINT or SIGTERM (or\n"
-"      'spm-loader detach') it detaches the policy, prints\n"
-"          spm-loader: policy NAME detached\n"
-"      and exits with 0. If the kernel ejects the policy it prints, on stderr,\n"
-"          spm-loader: policy NAME ejected: KIND NAME: MESSAGE\n"
-"      (the line of " SPM_SYSFS_DIR "/last_exit) and exits with 1.\n"
-"    --pin            pin the link at " SPM_PIN_PATH " (mounting bpffs\n"
-"                     on " SPM_BPFFS " if needed) and the policy's maps\n"
-"                     (not its global data) at " SPM_PIN_MAPS "/NAME,\n"
-"                     print\n"
-"                         spm-loader: policy NAME attached and pinned at PATH\n"
-"                     and exit; the policy stays until 'spm-loader detach'.\n"
-"    --set VAR=VALUE  set the policy's 'const volatile' global VAR before\n"
-"                     loading; repeatable. VALUE depends on VAR's type:\n"
-"                       bool               true, false, 1 or 0\n"
-"                       integer            decimal or 0x hex, range-checked\n"
-"                       enum               a number or an enumerator name\n"
-"                       integer *_nodes    node list such as 2-3,5, stored as\n"
-"                                          a bitmask (bit N = node N)\n"
-"                       integer *_reasons  reason list such as demotion,hugetlb\n"
-"                                          (enum spm_reason of the running\n"
-"                                          kernel, SPM_REASON_<NAME>), stored\n"
-"                                          as a bitmask (1 << SPM_REASON_<NAME>)\n"
-"                     An empty node or reason list sets the mask to 0.\n"
-"                     A policy's 'memory_nodes' global, if it has one, is\n"
-"                     set to the nodes with memory (" SPM_NODE_DIR "/\n"
-"                     has_memory) unless --set gives it.\n"
-"    --allow CGROUP=NODES[:MODE][:QUOTA]\n"
-"                     put an entry in the policy's cgroup table (a policy\n"
-"                     with a '" SPM_CGROUP_TABLE_NAME "' map, such as cgroup_spm)\n"
-"                     before it is attached; repeatable. CGROUP is the\n"
-"                     path of a cgroup v2 directory, NODES a list of SPM\n"
-"                     nodes (2-3), MODE 'explicit' (the default: only\n"
-"                     allocations that name the node) or 'spill' (the\n"
-"                     cgroup's memory may also spill there once system\n"
-"                     RAM is short), QUOTA the most the cgroup may have on\n"
-"                     each of these nodes (64M, 1G, 4096K; needs the\n"
-"                     memory controller on the cgroup). Several entries\n"
-"                     for one cgroup are merged. The table is pinned at\n"
-"                     " SPM_CGROUP_PIN " while the policy\n"
-"                     is attached, with or without --pin.\n"
-"    -v, --verbose    print libbpf's log as it comes, including the full\n"
-"                     verifier log (without it, a rejected policy gets one\n"
-"                     line: the verifier's reason)\n"
+"  attach POLICY.bpf.o    load and attach a policy (foreground, or --pin)\n"
+"  detach                 detach the attached policy\n"
+"  status                 show the state of spm_ops\n"
+"  stats                  show the SPM counters of every node\n"
+"  cgroup set|rm|list     change or show the policy's cgroup table\n"
+"  help [COMMAND]         show a command's usage\n"
 "\n"
-"  detach\n"
-"      Detach the attached policy: remove the pinned link at\n"
-"      " SPM_PIN_PATH " and the pinned maps, or send SIGTERM to the\n"
-"      foreground spm-loader named in " SPM_PIDFILE ", then wait up to\n"
-"      5 s for the state to become 'disabled'. Prints\n"
-"          spm-loader: policy NAME detached\n"
-"      A pin left behind by a policy the kernel ejected is just removed\n"
-"      (exit 0).\n"
+"Options:\n"
+"  -j, --json     print JSON, one object per line (errors too)\n"
+"  -v, --verbose  print libbpf's log and the whole verifier log\n"
+"  -h, --help     print this help\n"
+"  -V, --version  print the versions of spm-loader and libbpf\n"
 "\n"
-"  status [--json]\n"
-"      Print the SPM state from " SPM_SYSFS_DIR " as 'key: value' lines:\n"
-"      state, policy, nodes, enable_seq, nr_ejected, last_exit, pinned and\n"
-"      loader_pid ('(none)' when empty). --json prints one JSON object with\n"
-"      the same keys; policy is null when none is attached and last_exit is\n"
-"      null or {\"kind\", \"policy\", \"message\"}.\n"
-"\n"
-"  stats [--watch[=SECONDS]]\n"
-"      Print the spm_admit, spm_deny and spm_fallback counters (node vmstat)\n"
-"      of every SPM node and every other node with memory: columns node,\n"
-"      spm, admit, deny, fallback. --watch repeats every SECONDS (default 1,\n"
-"      fractions allowed) and adds per-second rates, until SIGINT; the\n"
-"      screen is cleared between tables only when stdout is a terminal.\n"
-"\n"
-"  cgroup set CGROUP=NODES[:MODE][:QUOTA]...\n"
-"  cgroup rm CGROUP|ID...\n"
-"  cgroup list\n"
-"      Change or show the cgroup table of the attached policy while it runs,\n"
-"      through " SPM_CGROUP_PIN ". 'set' replaces\n"
-"      the cgroup's entry (same syntax as --allow) and prints\n"
-"          spm-loader: cgroup PATH (id ID): node N MODE [quota SIZE], ...\n"
-"      'rm' removes it, by path or by cgroup id (for a cgroup that no longer\n"
-"      exists). New allocations follow the new entry; pages already\n"
-"      allocated stay where they are. 'list' prints one line per cgroup and\n"
-"      node: CGROUP (its path, or 'stale (id ID)' for a removed cgroup),\n"
-"      NODE, MODE, QUOTA and USED (the cgroup's pages on the node, from\n"
-"      memory.numa_stat), '-' when there is none.\n"
-"\n"
-"  help, -h, --help\n"
-"      Print this help. 'COMMAND --help' prints it too.\n"
-"  --version\n"
-"      Print the version of spm-loader and of libbpf.\n"
-"\n"
-"Exit status:\n"
-"  0  success\n"
-"  1  runtime failure: bad policy object or --set value, verifier rejection,\n"
-"     no privilege, no SPM support in the kernel, a policy already attached,\n"
-"     nothing to detach, a policy ejected by the kernel, an unknown cgroup,\n"
-"     a node that is not SPM, a bad mode or size, no policy with a cgroup\n"
-"     table attached\n"
-"  2  usage error (unknown command or option, missing argument)\n"
-"\n"
-"Errors are reported as one line on stderr starting with 'spm-loader: '.\n";
+"Exit status: 0 success, 1 failure, 2 usage error; a policy that exits on\n"
+"its own may set its own code.  See spm-loader(8).\n";
 
-/* Format a one-line error into err; returns -EINVAL. */
-__printf(3, 4) int errf(char *err, size_t errlen, const char *fmt, ...)
+static const char usage_attach[] =
+"Usage: spm-loader attach POLICY.bpf.o [--pin] [--set VAR=VALUE]...\n"
+"                         [--allow CGROUP=NODES[:MODE][:QUOTA]]... [-j] [-v]\n"
+"\n"
+"Load the policy (one struct_ops map of type struct spm_ops) and attach it.\n"
+"Without --pin, stay in the foreground until SIGINT/SIGTERM (detach, exit\n"
+"0) or until the kernel ejects the policy (print why; exit 1, or the code\n"
+"the policy exited with).\n"
+"\n"
+"  --pin            pin the link at " SPM_PIN_PATH " and exit\n"
+"  --set VAR=VALUE  set the policy's const volatile global VAR\n"
+"  --allow SPEC     an entry of the policy's cgroup table: CGROUP=NODES,\n"
+"                   MODE explicit or spill, QUOTA per node (64M)\n"
+"  -j, --json       print JSON\n"
+"  -v, --verbose    print libbpf's log and the whole verifier log\n";
+
+static const char usage_detach[] =
+"Usage: spm-loader detach [-j]\n"
+"\n"
+"Detach the attached policy: its pinned link, or the foreground spm-loader\n"
+"named in " SPM_PIDFILE "; wait until the state is 'disabled'.\n";
+
+static const char usage_status[] =
+"Usage: spm-loader status [-j]\n"
+"\n"
+"Print state, policy, nodes, enable_seq, nr_ejected, last_exit, pinned and\n"
+"loader_pid from " SPM_SYSFS_DIR ".\n";
+
+static const char usage_stats[] =
+"Usage: spm-loader stats [--watch[=SECONDS]] [-j]\n"
+"\n"
+"Print spm_admit, spm_deny and spm_fallback of every SPM node and every\n"
+"node with memory; --watch repeats every SECONDS (default 1) with rates.\n";
+
+static const char usage_cgroup[] =
+"Usage: spm-loader cgroup set CGROUP=NODES[:MODE][:QUOTA]... [-j]\n"
+"       spm-loader cgroup rm CGROUP|ID... [-j]\n"
+"       spm-loader cgroup list [-j]\n"
+"\n"
+"Change or show the cgroup table of the attached policy (cgroup_spm),\n"
+"pinned at " SPM_CGROUP_PIN ".\n";
+
+static const struct option no_opts[] = {
+	{ "json",	no_argument,		NULL, 'j' },
+	{ "help",	no_argument,		NULL, 'h' },
+	{ }
+};
+
+static const struct option attach_opts[] = {
+	{ "json",	no_argument,		NULL, 'j' },
+	{ "help",	no_argument,		NULL, 'h' },
+	{ "verbose",	no_argument,		NULL, 'v' },
+	{ "pin",	no_argument,		NULL, 'p' },
+	{ "set",	required_argument,	NULL, 's' },
+	{ "allow",	required_argument,	NULL, 'a' },
+	{ }
+};
+
+static const struct option stats_opts[] = {
+	{ "json",	no_argument,		NULL, 'j' },
+	{ "help",	no_argument,		NULL, 'h' },
+	{ "watch",	optional_argument,	NULL, 'w' },
+	{ }
+};
+
+static const struct option main_opts[] = {
+	{ "json",	no_argument,		NULL, 'j' },
+	{ "verbose",	no_argument,		NULL, 'v' },
+	{ "help",	no_argument,		NULL, 'h' },
+	{ "version",	no_argument,		NULL, 'V' },
+	{ }
+};
+
+static const struct spm_cmd_def {
+	const char *name;
+	const char *usage;
+	const char *shortopts;
+	const struct option *longopts;
+} cmds[SPM_NR_CMDS] = {
+	[SPM_CMD_NONE]		= { NULL, usage_main },
+	[SPM_CMD_HELP]		= { "help", usage_main, "+:jh", no_opts },
+	[SPM_CMD_ATTACH]	= { "attach", usage_attach, ":jhv",
+				    attach_opts },
+	[SPM_CMD_DETACH]	= { "detach", usage_detach, ":jh", no_opts },
+	[SPM_CMD_STATUS]	= { "status", usage_status, ":jh", no_opts },
+	[SPM_CMD_STATS]		= { "stats", usage_stats, ":jh", stats_opts },
+	[SPM_CMD_CGROUP]	= { "cgroup", usage_cgroup, ":jh", no_opts },
+};
+
+/* The usage of @cmd, or the short general one. */
+const char *spm_usage(enum spm_cmd cmd)
 {
-	va_list ap;
+	if (cmd < SPM_NR_CMDS && cmds[cmd].usage)
+		return cmds[cmd].usage;
+	return usage_main;
+}
 
-	va_start(ap, fmt);
-	vsnprintf(err, errlen, fmt, ap);
-	va_end(ap);
-	return -EINVAL;
+static enum spm_cmd find_cmd(const char *name)
+{
+	int i;
+
+	for (i = 0; i < SPM_NR_CMDS; i++)
+		if (cmds[i].name && !strcmp(cmds[i].name, name))
+			return i;
+	return SPM_CMD_NONE;
 }
 
 bool spm_str_ends_with(const char *s, const char *suffix)
@@ -141,83 +151,50 @@ bool spm_str_ends_with(const char *s, const char *suffix)
 	return n >= m && !strcmp(s + n - m, suffix);
 }
 
-static const struct {
-	const char *name;
-	enum spm_cmd cmd;
-} spm_cmds[] = {
-	{ "attach",	SPM_CMD_ATTACH },
-	{ "detach",	SPM_CMD_DETACH },
-	{ "status",	SPM_CMD_STATUS },
-	{ "stats",	SPM_CMD_STATS },
-	{ "cgroup",	SPM_CMD_CGROUP },
-	{ "help",	SPM_CMD_HELP },
-};
-
-/*
- * Split "--opt=value" into the option name (returned, length in *len) and
- * the value (*val, NULL without '=').
- */
-static void split_opt(const char *arg, size_t *len, const char **val)
-{
-	const char *eq = strchr(arg, '=');
-
-	if (eq && arg[0] == '-' && arg[1] == '-') {
-		*len = eq - arg;
-		*val = eq + 1;
-	} else {
-		*len = strlen(arg);
-		*val = NULL;
-	}
-}
-
-static bool opt_is(const char *arg, size_t len, const char *name)
-{
-	return strlen(name) == len && !strncmp(arg, name, len);
-}
-
-static int parse_set(struct spm_args *args, const char *cmd, const char *v,
-		     char *err, size_t errlen)
-{
-	struct spm_set *sets;
-	const char *eq = strchr(v, '=');
-
-	if (!eq || eq == v)
-		return errf(err, errlen, "%s: --set '%s' is not VAR=VALUE", cmd,
-			    v);
-
-	sets = realloc(args->sets, (args->nr_sets + 1) * sizeof(*sets));
-	if (!sets)
-		return errf(err, errlen, "out of memory");
-	args->sets = sets;
-	sets[args->nr_sets].name = strndup(v, eq - v);
-	if (!sets[args->nr_sets].name)
-		return errf(err, errlen, "out of memory");
-	sets[args->nr_sets].name_len = eq - v;
-	sets[args->nr_sets].value = eq + 1;
-	args->nr_sets++;
-	return 0;
-}
-
-static int add_str(const char ***list, int *nr, const char *v, char *err,
-		   size_t errlen)
+static int add_str(const char ***list, int *nr, const char *v)
 {
 	const char **l = realloc(*list, (*nr + 1) * sizeof(*l));
 
 	if (!l)
-		return errf(err, errlen, "out of memory");
+		return -ENOMEM;
 	*list = l;
 	l[(*nr)++] = v;
 	return 0;
 }
 
-static const struct {
-	const char *name;
-	enum spm_cgroup_cmd cmd;
-} spm_cgroup_cmds[] = {
-	{ "set",	SPM_CGROUP_SET },
-	{ "rm",		SPM_CGROUP_RM },
-	{ "list",	SPM_CGROUP_LIST },
-};
+static int add_set(struct spm_args *a, const char *v, char *err,
+		   size_t errlen)
+{
+	const char *eq = strchr(v, '=');
+	struct spm_set *sets;
+
+	if (!eq || eq == v)
+		return errf(err, errlen, "attach: --set '%s' is not VAR=VALUE",
+			    v);
+	sets = realloc(a->sets, (a->nr_sets + 1) * sizeof(*sets));
+	if (!sets)
+		return errf(err, errlen, "out of memory");
+	a->sets = sets;
+	sets[a->nr_sets].name = strndup(v, eq - v);
+	if (!sets[a->nr_sets].name)
+		return errf(err, errlen, "out of memory");
+	sets[a->nr_sets].value = eq + 1;
+	a->nr_sets++;
+	return 0;
+}
+
+/* A CGROUP=NODES[:MODE][:QUOTA] spec, checked for its syntax only. */
+static int check_spec(const char *what, const char *s, char *err,
+		      size_t errlen)
+{
+	struct spm_cgroup_spec spec;
+	char why[SPM_ERRLEN];
+
+	if (spm_parse_cgroup_spec(s, &spec, why, sizeof(why)))
+		return errf(err, errlen, "%s: %s", what, why);
+	spm_free_cgroup_spec(&spec);
+	return 0;
+}
 
 static int parse_seconds(const char *s, double *out)
 {
@@ -234,190 +211,242 @@ static int parse_seconds(const char *s, double *out)
 	return 0;
 }
 
+/* A decimal cgroup id (cgroup rm), as opposed to a path. */
+int spm_parse_cgroup_id(const char *s, uint64_t *id)
+{
+	const char *p;
+	char *end;
+
+	if (!*s)
+		return -EINVAL;
+	for (p = s; *p; p++)
+		if (!isdigit((unsigned char)*p))
+			return -EINVAL;
+	errno = 0;
+	*id = strtoull(s, &end, 10);
+	return errno ? -ERANGE : 0;
+}
+
+/*
+ * The error of getopt_long()'s return value @c for the word @arg, in
+ * command @cmd ("" before the command).
+ */
+static int opt_error(const char *cmd, int c, const char *arg, char *err,
+		     size_t errlen)
+{
+	const char *eq = strchr(arg, '=');
+	const char *sep = *cmd ? ": " : "";
+	bool is_long = arg[0] == '-' && arg[1] == '-';
+	int n = eq && is_long ? (int)(eq - arg) : (int)strlen(arg);
+
+	if (c == ':')
+		return errf(err, errlen, "%s%soption '%s' needs a value", cmd,
+			    sep, arg);
+	if (optopt && eq && is_long)
+		return errf(err, errlen, "%s%soption '%.*s' takes no value",
+			    cmd, sep, n, arg);
+	if (optopt && !is_long)
+		return errf(err, errlen,
+			    "%s%sunknown option '-%c' (see 'spm-loader help%s%s')",
+			    cmd, sep, optopt, *cmd ? " " : "", cmd);
+	return errf(err, errlen,
+		    "%s%sunknown option '%.*s' (see 'spm-loader help%s%s')",
+		    cmd, sep, n, arg, *cmd ? " " : "", cmd);
+}
+
+/* The options and operands of command a->cmd, in argv[0..argc). */
+static int parse_cmd(int argc, char **argv, struct spm_args *a, char *err,
+		     size_t errlen)
+{
+	const struct spm_cmd_def *def = &cmds[a->cmd];
+	const char *name = def->name;
+	char why[SPM_ERRLEN];
+	bool failed = false;
+	int c, i, nr;
+	char **ops;
+
+	/*
+	 * After an error, go on for a -j further on: the error is then
+	 * printed as JSON.  The first error is the one reported.
+	 */
+	optind = 0;
+	while ((c = getopt_long(argc, argv, def->shortopts, def->longopts,
+				NULL)) != -1) {
+		char *e = failed ? why : err;
+		size_t elen = failed ? sizeof(why) : errlen;
+
+		switch (c) {
+		case 'j':
+			a->json = true;
+			continue;
+		case 'h':
+			if (failed)
+				continue;
+			a->help_cmd = a->cmd;
+			a->cmd = SPM_CMD_HELP;
+			return 0;
+		case 'v':
+			a->verbose = true;
+			continue;
+		case 'p':
+			a->pin = true;
+			continue;
+		case 's':
+			if (!add_set(a, optarg, e, elen))
+				continue;
+			break;
+		case 'a':
+			if (check_spec("attach: --allow", optarg, e, elen))
+				break;
+			if (!add_str(&a->allows, &a->nr_allows, optarg))
+				continue;
+			errf(e, elen, "out of memory");
+			break;
+		case 'w':
+			a->watch = true;
+			if (!optarg || !parse_seconds(optarg, &a->interval))
+				continue;
+			errf(e, elen,
+			     "stats: --watch: '%s' is not a number of seconds (0 < SECONDS <= 86400)",
+			     optarg);
+			break;
+		default:
+			opt_error(name, c, argv[optind - 1], e, elen);
+			break;
+		}
+		failed = true;
+	}
+	if (failed)
+		return -EINVAL;
+	ops = argv + optind;
+	nr = argc - optind;
+
+	switch (a->cmd) {
+	case SPM_CMD_HELP:
+		if (nr > 1)
+			return errf(err, errlen, "help: unexpected argument '%s'",
+				    ops[1]);
+		if (nr) {
+			a->help_cmd = find_cmd(ops[0]);
+			if (a->help_cmd == SPM_CMD_NONE ||
+			    a->help_cmd == SPM_CMD_HELP)
+				return errf(err, errlen,
+					    "help: unknown command '%s'",
+					    ops[0]);
+		}
+		return 0;
+	case SPM_CMD_ATTACH:
+		if (!nr)
+			return errf(err, errlen,
+				    "attach: missing POLICY.bpf.o (see 'spm-loader help attach')");
+		if (nr > 1)
+			return errf(err, errlen,
+				    "attach: unexpected argument '%s'", ops[1]);
+		a->file = ops[0];
+		return 0;
+	case SPM_CMD_CGROUP:
+		break;
+	default:
+		if (nr)
+			return errf(err, errlen, "%s: unexpected argument '%s'",
+				    name, ops[0]);
+		return 0;
+	}
+
+	if (!nr)
+		return errf(err, errlen,
+			    "cgroup: missing command (set, rm or list)");
+	if (!strcmp(ops[0], "set"))
+		a->cgroup_cmd = SPM_CGROUP_SET;
+	else if (!strcmp(ops[0], "rm"))
+		a->cgroup_cmd = SPM_CGROUP_RM;
+	else if (!strcmp(ops[0], "list"))
+		a->cgroup_cmd = SPM_CGROUP_LIST;
+	else
+		return errf(err, errlen,
+			    "cgroup: unknown command '%s' (set, rm or list)",
+			    ops[0]);
+	if (a->cgroup_cmd == SPM_CGROUP_LIST && nr > 1)
+		return errf(err, errlen, "cgroup list: unexpected argument '%s'",
+			    ops[1]);
+	if (a->cgroup_cmd == SPM_CGROUP_SET && nr == 1)
+		return errf(err, errlen,
+			    "cgroup set: missing CGROUP=NODES[:MODE][:QUOTA]");
+	if (a->cgroup_cmd == SPM_CGROUP_RM && nr == 1)
+		return errf(err, errlen, "cgroup rm: missing CGROUP or ID");
+	for (i = 1; i < nr; i++) {
+		uint64_t id;
+
+		if (a->cgroup_cmd == SPM_CGROUP_SET &&
+		    check_spec("cgroup set", ops[i], err, errlen))
+			return -EINVAL;
+		if (a->cgroup_cmd == SPM_CGROUP_RM &&
+		    spm_parse_cgroup_id(ops[i], &id) == -ERANGE)
+			return errf(err, errlen,
+				    "cgroup rm: cgroup id '%s' is out of range",
+				    ops[i]);
+		if (add_str(&a->operands, &a->nr_operands, ops[i]))
+			return errf(err, errlen, "out of memory");
+	}
+	return 0;
+}
+
+/*
+ * spm-loader [-j] [-v] [-h] [-V] COMMAND [ARGS]: fill @args, or explain
+ * the usage error in @err and return -EINVAL.
+ */
 int spm_parse_args(int argc, char **argv, struct spm_args *args,
 		   char *err, size_t errlen)
 {
-	bool no_more_opts = false;
-	const char *cmd;
-	unsigned int i;
-	int ai;
+	bool help = false;
+	int c;
 
 	memset(args, 0, sizeof(*args));
 	args->interval = 1.0;
 	err[0] = '\0';
+	opterr = 0;
 
-	if (argc < 2)
-		return errf(err, errlen,
-			    "no command given (see 'spm-loader --help')");
-
-	cmd = argv[1];
-	if (!strcmp(cmd, "-h") || !strcmp(cmd, "--help")) {
-		args->cmd = SPM_CMD_HELP;
-		return 0;
-	}
-	if (!strcmp(cmd, "--version")) {
-		args->cmd = SPM_CMD_VERSION;
-		return 0;
-	}
-	for (i = 0; i < ARRAY_SIZE(spm_cmds); i++) {
-		if (!strcmp(cmd, spm_cmds[i].name)) {
-			args->cmd = spm_cmds[i].cmd;
+	optind = 0;
+	while ((c = getopt_long(argc, argv, "+:jvhV", main_opts, NULL)) != -1) {
+		switch (c) {
+		case 'j':
+			args->json = true;
 			break;
+		case 'v':
+			args->verbose = true;
+			break;
+		case 'h':
+			help = true;
+			break;
+		case 'V':
+			args->cmd = SPM_CMD_VERSION;
+			break;
+		default:
+			return opt_error("", c, argv[optind - 1], err, errlen);
 		}
 	}
-	if (args->cmd == SPM_CMD_NONE) {
-		if (cmd[0] == '-')
-			return errf(err, errlen,
-				    "unknown option '%s' (see 'spm-loader --help')",
-				    cmd);
-		return errf(err, errlen,
-			    "unknown command '%s' (see 'spm-loader --help')",
-			    cmd);
-	}
-	if (args->cmd == SPM_CMD_HELP)
-		return 0;	/* "help anything" is still help */
-
-	ai = 2;
-	if (args->cmd == SPM_CMD_CGROUP && ai < argc && argv[ai][0] != '-') {
-		for (i = 0; i < ARRAY_SIZE(spm_cgroup_cmds); i++)
-			if (!strcmp(argv[ai], spm_cgroup_cmds[i].name))
-				args->cgroup_cmd = spm_cgroup_cmds[i].cmd;
-		if (args->cgroup_cmd == SPM_CGROUP_NONE)
-			return errf(err, errlen,
-				    "cgroup: unknown command '%s' (set, rm or list)",
-				    argv[ai]);
-		ai++;
-	}
-
-	for (; ai < argc; ai++) {
-		const char *a = argv[ai];
-		const char *val;
-		size_t len;
-
-		if (no_more_opts || a[0] != '-' || !a[1]) {
-			if (args->cmd == SPM_CMD_CGROUP &&
-			    (args->cgroup_cmd == SPM_CGROUP_SET ||
-			     args->cgroup_cmd == SPM_CGROUP_RM)) {
-				if (add_str(&args->operands, &args->nr_operands,
-					    a, err, errlen))
-					return -EINVAL;
-				continue;
-			}
-			if (args->cmd != SPM_CMD_ATTACH || args->file)
-				return errf(err, errlen,
-					    "%s: unexpected argument '%s'", cmd,
-					    a);
-			args->file = a;
-			continue;
-		}
-		if (!strcmp(a, "--")) {
-			no_more_opts = true;
-			continue;
-		}
-
-		split_opt(a, &len, &val);
-
-		if (opt_is(a, len, "-h") || opt_is(a, len, "--help")) {
-			if (val)
-				goto no_value;
+	if (args->cmd == SPM_CMD_VERSION)
+		return 0;
+	if (optind == argc) {
+		if (help) {
 			args->cmd = SPM_CMD_HELP;
 			return 0;
 		}
-
-		switch (args->cmd) {
-		case SPM_CMD_ATTACH:
-			if (opt_is(a, len, "--pin")) {
-				if (val)
-					goto no_value;
-				args->pin = true;
-				continue;
-			}
-			if (opt_is(a, len, "-v") ||
-			    opt_is(a, len, "--verbose")) {
-				if (val)
-					goto no_value;
-				args->verbose = true;
-				continue;
-			}
-			if (opt_is(a, len, "--set")) {
-				if (!val) {
-					if (ai + 1 >= argc)
-						return errf(err, errlen,
-							    "%s: --set needs VAR=VALUE",
-							    cmd);
-					val = argv[++ai];
-				}
-				if (parse_set(args, cmd, val, err, errlen))
-					return -EINVAL;
-				continue;
-			}
-			if (opt_is(a, len, "--allow")) {
-				if (!val) {
-					if (ai + 1 >= argc)
-						return errf(err, errlen,
-							    "%s: --allow needs CGROUP=NODES[:MODE][:QUOTA]",
-							    cmd);
-					val = argv[++ai];
-				}
-				if (add_str(&args->allows, &args->nr_allows,
-					    val, err, errlen))
-					return -EINVAL;
-				continue;
-			}
-			break;
-		case SPM_CMD_STATUS:
-			if (opt_is(a, len, "--json")) {
-				if (val)
-					goto no_value;
-				args->json = true;
-				continue;
-			}
-			break;
-		case SPM_CMD_STATS:
-			if (opt_is(a, len, "--watch")) {
-				args->watch = true;
-				if (val && parse_seconds(val, &args->interval))
-					return errf(err, errlen,
-						    "%s: --watch: '%s' is not a number of seconds (0 < SECONDS <= 86400)",
-						    cmd, val);
-				continue;
-			}
-			break;
-		default:
-			break;
-		}
 		return errf(err, errlen,
-			    "%s: unknown option '%.*s' (see 'spm-loader --help')",
-			    cmd, (int)len, a);
-no_value:
-		return errf(err, errlen, "%s: option '%.*s' takes no value",
-			    cmd, (int)len, a);
+			    "no command given (see 'spm-loader --help')");
 	}
 
-	if (args->cmd == SPM_CMD_ATTACH && !args->file)
+	args->cmd = find_cmd(argv[optind]);
+	if (args->cmd == SPM_CMD_NONE)
 		return errf(err, errlen,
-			    "%s: missing POLICY.bpf.o (see 'spm-loader --help')",
-			    cmd);
-	if (args->cmd == SPM_CMD_CGROUP) {
-		switch (args->cgroup_cmd) {
-		case SPM_CGROUP_NONE:
-			return errf(err, errlen,
-				    "cgroup: missing command (set, rm or list)");
-		case SPM_CGROUP_SET:
-			if (!args->nr_operands)
-				return errf(err, errlen,
-					    "cgroup set: missing CGROUP=NODES[:MODE][:QUOTA]");
-			break;
-		case SPM_CGROUP_RM:
-			if (!args->nr_operands)
-				return errf(err, errlen,
-					    "cgroup rm: missing CGROUP or ID");
-			break;
-		default:
-			break;
-		}
+			    "unknown command '%s' (see 'spm-loader --help')",
+			    argv[optind]);
+	if (help) {
+		args->help_cmd = args->cmd;
+		args->cmd = SPM_CMD_HELP;
+		return 0;
 	}
-	return 0;
+	return parse_cmd(argc - optind, argv + optind, args, err, errlen);
 }
 
 void spm_free_args(struct spm_args *args)
@@ -427,15 +456,15 @@ void spm_free_args(struct spm_args *args)
 	for (i = 0; i < args->nr_sets; i++)
 		free(args->sets[i].name);
 	free(args->sets);
-	args->sets = NULL;
-	args->nr_sets = 0;
 	free(args->allows);
-	args->allows = NULL;
-	args->nr_allows = 0;
 	free(args->operands);
+	args->sets = NULL;
+	args->allows = NULL;
 	args->operands = NULL;
-	args->nr_operands = 0;
+	args->nr_sets = args->nr_allows = args->nr_operands = 0;
 }
+
+/* ---- --set values ---- */
 
 /*
  * Parse an integer of @size bytes into *out (two's complement, zero
@@ -505,108 +534,6 @@ int spm_parse_bool(const char *s, bool *out)
 		return 0;
 	}
 	return -EINVAL;
-}
-
-bool spm_node_isset(const uint64_t *bits, int nid)
-{
-	return bits[nid / 64] & (1ULL << (nid % 64));
-}
-
-int spm_nodelist_highest(const uint64_t *bits, int nbits)
-{
-	int nid;
-
-	for (nid = nbits - 1; nid >= 0; nid--)
-		if (spm_node_isset(bits, nid))
-			return nid;
-	return -1;
-}
-
-static int parse_node(const char **pp, const char *end, unsigned long *out)
-{
-	const char *p = *pp;
-	unsigned long v = 0;
-
-	if (p >= end || !isdigit((unsigned char)*p))
-		return -EINVAL;
-	while (p < end && isdigit((unsigned char)*p)) {
-		v = v * 10 + (*p++ - '0');
-		if (v > 1000000)
-			return -ERANGE;
-	}
-	*pp = p;
-	*out = v;
-	return 0;
-}
-
-/*
- * Parse a node list such as "0-1,3" (the format of the sysfs node masks)
- * into @bits, which holds @nbits bits. Surrounding white space is ignored;
- * an empty list gives an empty mask.
- */
-int spm_parse_nodelist(const char *s, uint64_t *bits, int nbits,
-		       char *err, size_t errlen)
-{
-	const char *p = s, *end = s + strlen(s);
-	unsigned long a, b, n;
-
-	memset(bits, 0, ((nbits + 63) / 64) * sizeof(*bits));
-	while (p < end && isspace((unsigned char)*p))
-		p++;
-	while (end > p && isspace((unsigned char)end[-1]))
-		end--;
-	if (p == end)
-		return 0;
-
-	for (;;) {
-		if (parse_node(&p, end, &a))
-			goto bad;
-		b = a;
-		if (p < end && *p == '-') {
-			p++;
-			if (parse_node(&p, end, &b))
-				goto bad;
-			if (b < a)
-				return errf(err, errlen,
-					    "bad node range %lu-%lu in '%s'",
-					    a, b, s);
-		}
-		if (b >= (unsigned long)nbits)
-			return errf(err, errlen,
-				    "node %lu is out of range (0-%d)", b,
-				    nbits - 1);
-		for (n = a; n <= b; n++)
-			bits[n / 64] |= 1ULL << (n % 64);
-		if (p == end)
-			return 0;
-		if (*p++ != ',')
-			goto bad;
-	}
-bad:
-	return errf(err, errlen, "'%s' is not a node list (e.g. 2-3,5)", s);
-}
-
-/* @bits as a node list such as "0-1,3"; "" for none. */
-char *spm_format_nodes(const uint64_t *bits, int nbits, char *buf, size_t len)
-{
-	size_t off = 0;
-	int a, b;
-
-	buf[0] = '\0';
-	for (a = 0; a < nbits && off < len; a++) {
-		if (!spm_node_isset(bits, a))
-			continue;
-		for (b = a; b + 1 < nbits && spm_node_isset(bits, b + 1); b++)
-			;
-		if (b == a)
-			off += snprintf(buf + off, len - off, "%s%d",
-					off ? "," : "", a);
-		else
-			off += snprintf(buf + off, len - off, "%s%d-%d",
-					off ? "," : "", a, b);
-		a = b;
-	}
-	return buf;
 }
 
 int spm_enum_table_add(struct spm_enum_table *tbl, const char *name,
@@ -717,77 +644,90 @@ int spm_parse_reasons(const char *s, const struct spm_enum_table *tbl,
 	return 0;
 }
 
-/* Emit @s as a JSON string; invalid UTF-8 bytes become U+FFFD. */
-void spm_json_string(FILE *f, const char *s)
+/* ---- CGROUP=NODES[:MODE][:QUOTA]: --allow, cgroup set ---- */
+
+void spm_free_cgroup_spec(struct spm_cgroup_spec *spec)
 {
-	const unsigned char *p = (const unsigned char *)s;
-
-	fputc('"', f);
-	while (*p) {
-		unsigned char c = *p;
-		int n, i;
-
-		if (c == '"' || c == '\\') {
-			fputc('\\', f);
-			fputc(c, f);
-		} else if (c == '\n') {
-			fputs("\\n", f);
-		} else if (c == '\t') {
-			fputs("\\t", f);
-		} else if (c == '\r') {
-			fputs("\\r", f);
-		} else if (c < 0x20 || c == 0x7f) {
-			fprintf(f, "\\u%04x", c);
-		} else if (c < 0x80) {
-			fputc(c, f);
-		} else {
-			if (c >= 0xc2 && c <= 0xdf)
-				n = 1;
-			else if (c >= 0xe0 && c <= 0xef)
-				n = 2;
-			else if (c >= 0xf0 && c <= 0xf4)
-				n = 3;
-			else
-				n = -1;
-			for (i = 1; n > 0 && i <= n; i++)
-				if ((p[i] & 0xc0) != 0x80)
-					n = -1;
-			if (n < 0) {
-				fputs("\\ufffd", f);
-			} else {
-				fwrite(p, 1, n + 1, f);
-				p += n;
-			}
-		}
-		p++;
-	}
-	fputc('"', f);
+	free(spec->path);
+	spec->path = NULL;
 }
 
-/* Split "KIND POLICY_NAME: MESSAGE" (the last_exit line). */
-int spm_parse_last_exit(const char *line, struct spm_last_exit *le)
+/*
+ * CGROUP=NODES[:MODE][:QUOTA]: the cgroup's path is everything up to the
+ * last '=', MODE and QUOTA may come in either order.
+ */
+int spm_parse_cgroup_spec(const char *s, struct spm_cgroup_spec *spec,
+			  char *err, size_t errlen)
 {
-	const char *sp, *colon;
-	size_t n;
+	const char *eq = strrchr(s, '=');
+	char *rest, *field, *save = NULL, why[SPM_ERRLEN];
+	bool have_mode = false;
+	uint64_t bits[1];
+	int nr = 0, ret = 0;
 
-	memset(le, 0, sizeof(*le));
-	sp = strchr(line, ' ');
-	if (!sp || sp == line)
-		return -EINVAL;
-	colon = strchr(sp + 1, ':');
-	if (!colon)
-		return -EINVAL;
+	memset(spec, 0, sizeof(*spec));
+	if (!eq || eq == s || !eq[1])
+		return errf(err, errlen,
+			    "'%s' is not CGROUP=NODES[:MODE][:QUOTA]", s);
+	spec->path = strndup(s, eq - s);
+	rest = strdup(eq + 1);
+	if (!spec->path || !rest) {
+		ret = errf(err, errlen, "out of memory");
+		goto out;
+	}
+	if (rest[0] == ':' || rest[strlen(rest) - 1] == ':' ||
+	    strstr(rest, "::")) {
+		ret = errf(err, errlen,
+			   "'%s' is not CGROUP=NODES[:MODE][:QUOTA]", s);
+		goto out;
+	}
 
-	n = sp - line;
-	if (n >= sizeof(le->kind))
-		n = sizeof(le->kind) - 1;
-	memcpy(le->kind, line, n);
-	n = colon - (sp + 1);
-	if (n >= sizeof(le->policy))
-		n = sizeof(le->policy) - 1;
-	memcpy(le->policy, sp + 1, n);
-	le->message = colon + 1;
-	while (*le->message == ' ')
-		le->message++;
-	return 0;
+	for (field = strtok_r(rest, ":", &save); field;
+	     field = strtok_r(NULL, ":", &save), nr++) {
+		if (nr == 0) {
+			if (spm_parse_nodelist(field, bits, 64, why,
+					       sizeof(why))) {
+				ret = errf(err, errlen, "%s: %s", s, why);
+				goto out;
+			}
+			if (!bits[0]) {
+				ret = errf(err, errlen, "%s: no node given", s);
+				goto out;
+			}
+			spec->nodes = bits[0];
+		} else if (nr > 2) {
+			ret = errf(err, errlen,
+				   "'%s' is not CGROUP=NODES[:MODE][:QUOTA]", s);
+			goto out;
+		} else if (isdigit((unsigned char)field[0])) {
+			if (spec->quota) {
+				ret = errf(err, errlen, "%s: two quotas", s);
+				goto out;
+			}
+			if (spm_parse_size(field, &spec->quota, why,
+					   sizeof(why))) {
+				ret = errf(err, errlen, "%s: %s", s, why);
+				goto out;
+			}
+		} else {
+			if (have_mode) {
+				ret = errf(err, errlen, "%s: two modes", s);
+				goto out;
+			}
+			if (!strcmp(field, "spill")) {
+				spec->spill = true;
+			} else if (strcmp(field, "explicit")) {
+				ret = errf(err, errlen,
+					   "%s: bad mode '%s' (explicit or spill)",
+					   s, field);
+				goto out;
+			}
+			have_mode = true;
+		}
+	}
+out:
+	free(rest);
+	if (ret)
+		spm_free_cgroup_spec(spec);
+	return ret;
 }

@@ -5,9 +5,13 @@
  * a fake tree, and the exit codes and messages of the real binary.
  * No root and no SPM kernel needed.
  *
- * Usage: test_loader PATH/TO/spm-loader DIR/WITH/TEST/OBJECTS
+ * Usage: test_loader PATH/TO/spm-loader DIR/WITH/TEST/OBJECTS LOADER_SRC
+ * (the test objects' directory is in the build directory of the loader,
+ * next to the unit "make test" writes)
  */
+#include <dirent.h>
 #include <errno.h>
+#include <libgen.h>
 #include <fcntl.h>
 #include <stdarg.h>
 #include <stdlib.h>
@@ -23,7 +27,7 @@
 #include "spm-loader.h"
 
 static int nr_pass, nr_fail, nr_skip;
-static const char *loader_bin, *objdir;
+static const char *loader_bin, *objdir, *objdir_parent;
 static char tmpdir[] = "/tmp/spm-loader-test.XXXXXX";
 
 static void result(const char *name, bool ok, const char *fmt, ...) __printf(3, 4);
@@ -62,6 +66,15 @@ static void result(const char *name, bool ok, const char *fmt, ...)
 	va_end(ap);
 	putchar('\n');
 	nr_fail++;
+}
+
+static int count_lines(const char *s)
+{
+	int n = 0;
+
+	for (; *s; s++)
+		n += *s == '\n';
+	return n;
 }
 
 static void skip(const char *name, const char *why)
@@ -104,15 +117,23 @@ static const struct args_case args_cases[] = {
 	{ "args: attach two files", { "attach", "a.o", "b.o" }, SPM_CMD_NONE,
 	  "unexpected argument 'b.o'" },
 	{ "args: attach --set without value", { "attach", "a.o", "--set" },
-	  SPM_CMD_NONE, "--set needs VAR=VALUE" },
+	  SPM_CMD_NONE, "attach: option '--set' needs a value" },
 	{ "args: attach --set without =", { "attach", "a.o", "--set", "x" },
 	  SPM_CMD_NONE, "--set 'x' is not VAR=VALUE" },
 	{ "args: attach --set without name", { "attach", "a.o", "--set", "=1" },
 	  SPM_CMD_NONE, "--set '=1' is not VAR=VALUE" },
 	{ "args: attach --pin=1", { "attach", "a.o", "--pin=1" }, SPM_CMD_NONE,
 	  "option '--pin' takes no value" },
-	{ "args: attach unknown option", { "attach", "a.o", "--json" },
-	  SPM_CMD_NONE, "attach: unknown option '--json'" },
+	{ "args: attach unknown option", { "attach", "a.o", "--frob" },
+	  SPM_CMD_NONE, "attach: unknown option '--frob' (see 'spm-loader help attach')" },
+	{ "args: attach --json", { "attach", "a.o", "--json" }, SPM_CMD_ATTACH },
+	{ "args: attach --allow garbage", { "attach", "a.o", "--allow", "garbage" },
+	  SPM_CMD_NONE,
+	  "attach: --allow: 'garbage' is not CGROUP=NODES[:MODE][:QUOTA]" },
+	{ "args: attach --allow bad mode", { "attach", "a.o", "--allow=/c=2:bogus" },
+	  SPM_CMD_NONE, "attach: --allow: /c=2:bogus: bad mode 'bogus'" },
+	{ "args: attach --allow bad size", { "attach", "a.o", "--allow", "/c=2:0" },
+	  SPM_CMD_NONE, "must be more than 0" },
 	{ "args: attach -x", { "attach", "-x", "a.o" }, SPM_CMD_NONE,
 	  "unknown option '-x'" },
 	{ "args: detach extra argument", { "detach", "now" }, SPM_CMD_NONE,
@@ -130,10 +151,11 @@ static const struct args_case args_cases[] = {
 	  "'abc' is not a number of seconds" },
 	{ "args: stats --watch 5", { "stats", "--watch", "5" }, SPM_CMD_NONE,
 	  "unexpected argument '5'" },
-	{ "args: stats --json", { "stats", "--json" }, SPM_CMD_NONE,
-	  "stats: unknown option '--json'" },
+	{ "args: stats --json", { "stats", "--json" }, SPM_CMD_STATS },
+	{ "args: stats -j --watch=2", { "stats", "-j", "--watch=2" },
+	  SPM_CMD_STATS },
 	{ "args: attach --allow without value", { "attach", "a.o", "--allow" },
-	  SPM_CMD_NONE, "--allow needs CGROUP=NODES[:MODE][:QUOTA]" },
+	  SPM_CMD_NONE, "attach: option '--allow' needs a value" },
 	{ "args: cgroup", { "cgroup" }, SPM_CMD_NONE,
 	  "cgroup: missing command (set, rm or list)" },
 	{ "args: cgroup frob", { "cgroup", "frob" }, SPM_CMD_NONE,
@@ -143,9 +165,26 @@ static const struct args_case args_cases[] = {
 	{ "args: cgroup rm", { "cgroup", "rm" }, SPM_CMD_NONE,
 	  "cgroup rm: missing CGROUP or ID" },
 	{ "args: cgroup list extra", { "cgroup", "list", "x" }, SPM_CMD_NONE,
-	  "cgroup: unexpected argument 'x'" },
+	  "cgroup list: unexpected argument 'x'" },
 	{ "args: cgroup list --json", { "cgroup", "list", "--json" },
-	  SPM_CMD_NONE, "cgroup: unknown option '--json'" },
+	  SPM_CMD_CGROUP },
+	{ "args: cgroup set garbage", { "cgroup", "set", "/a=2", "garbage" },
+	  SPM_CMD_NONE, "cgroup set: 'garbage' is not CGROUP=NODES" },
+	{ "args: cgroup set bad node", { "cgroup", "set", "/a=2-x" },
+	  SPM_CMD_NONE, "cgroup set: /a=2-x: '2-x' is not a node list" },
+	{ "args: cgroup rm id out of range",
+	  { "cgroup", "rm", "99999999999999999999" }, SPM_CMD_NONE,
+	  "cgroup rm: cgroup id '99999999999999999999' is out of range" },
+	{ "args: help frob", { "help", "frob" }, SPM_CMD_NONE,
+	  "help: unknown command 'frob'" },
+	{ "args: help attach detach", { "help", "attach", "detach" },
+	  SPM_CMD_NONE, "help: unexpected argument 'detach'" },
+	{ "args: -V", { "-V" }, SPM_CMD_VERSION },
+	{ "args: -j status", { "-j", "status" }, SPM_CMD_STATUS },
+	{ "args: --json=1", { "--json=1", "status" }, SPM_CMD_NONE,
+	  "option '--json' takes no value" },
+	{ "args: -h cgroup", { "-h", "cgroup" }, SPM_CMD_HELP },
+	{ "args: detach -j", { "detach", "-j" }, SPM_CMD_DETACH },
 	{ "args: cgroup --pin", { "cgroup", "--pin" }, SPM_CMD_NONE,
 	  "cgroup: unknown option '--pin'" },
 	{ "args: cgroup list", { "cgroup", "list" }, SPM_CMD_CGROUP },
@@ -276,27 +315,106 @@ static void test_args_attach(void)
 	}
 }
 
-static void test_usage(void)
+static void test_args_flags(void)
 {
-	static const char * const words[] = {
-		"attach POLICY.bpf.o", "--pin", "--set VAR=VALUE", "-v, --verbose",
-		"detach", "status [--json]", "stats [--watch[=SECONDS]]",
-		"help, -h, --help", "--version", "_nodes", "_reasons",
-		"policy NAME attached", "policy NAME detached",
-		"policy NAME ejected", "attached and pinned at", SPM_PIN_PATH,
-		"--allow CGROUP=NODES[:MODE][:QUOTA]", "explicit", "spill",
-		"cgroup set", "cgroup rm CGROUP|ID", "cgroup list", "stale (id",
-		SPM_CGROUP_PIN, "memory_nodes",
-		SPM_PIDFILE, "Exit status", "  0 ", "  1 ", "  2 ",
+	static const struct {
+		const char *name;
+		const char *argv[5];
+		enum spm_cmd help_cmd;
+		bool json, verbose;
+	} cases[] = {
+		{ "args: help attach is attach's", { "help", "attach" },
+		  SPM_CMD_ATTACH },
+		{ "args: attach --help is attach's", { "attach", "x.o", "--help" },
+		  SPM_CMD_ATTACH },
+		{ "args: cgroup set --help is cgroup's",
+		  { "cgroup", "set", "--help" }, SPM_CMD_CGROUP },
+		{ "args: --help stats is stats'", { "--help", "stats" },
+		  SPM_CMD_STATS },
+		{ "args: help is the general one", { "help" }, SPM_CMD_NONE },
+		{ "args: -j before the command", { "-j", "stats" }, SPM_CMD_NONE,
+		  true },
+		{ "args: --json after the command", { "cgroup", "list", "--json" },
+		  SPM_CMD_NONE, true },
+		{ "args: -v before attach", { "-v", "attach", "x.o" },
+		  SPM_CMD_NONE, false, true },
+		{ "args: -jv in attach", { "attach", "-jv", "x.o" }, SPM_CMD_NONE,
+		  true, true },
 	};
 	unsigned int i;
 
-	for (i = 0; i < ARRAY_SIZE(words); i++)
-		if (!strstr(spm_usage, words[i]))
-			break;
-	result("usage: mentions every command and option",
-	       i == ARRAY_SIZE(words), "'%s' missing",
-	       i < ARRAY_SIZE(words) ? words[i] : "");
+	for (i = 0; i < ARRAY_SIZE(cases); i++) {
+		char *argv[8] = { "spm-loader" }, err[SPM_ERRLEN];
+		struct spm_args a;
+		int argc = 1, ret;
+
+		while (cases[i].argv[argc - 1]) {
+			argv[argc] = (char *)cases[i].argv[argc - 1];
+			argc++;
+		}
+		ret = spm_parse_args(argc, argv, &a, err, sizeof(err));
+		result(cases[i].name, !ret && a.help_cmd == cases[i].help_cmd &&
+		       a.json == cases[i].json &&
+		       a.verbose == cases[i].verbose,
+		       "ret %d (%s) help_cmd %d json %d verbose %d", ret, err,
+		       a.help_cmd, a.json, a.verbose);
+		spm_free_args(&a);
+	}
+}
+
+/* Does @text have every word of the NULL-terminated @words? */
+static const char *missing_word(const char *text, const char * const *words)
+{
+	for (; *words; words++)
+		if (!strstr(text, *words))
+			return *words;
+	return NULL;
+}
+
+static void test_usage(void)
+{
+	static const char * const general[] = {
+		"attach POLICY.bpf.o", "detach", "status", "stats",
+		"cgroup set|rm|list", "help [COMMAND]", "-j, --json",
+		"-v, --verbose", "-h, --help", "-V, --version", "spm-loader(8)",
+		"0 success, 1 failure, 2 usage error", NULL,
+	};
+	static const struct {
+		const char *name;
+		enum spm_cmd cmd;
+		const char *words[8];
+		const char *not;	/* another command's option */
+	} cmds[] = {
+		{ "usage: attach", SPM_CMD_ATTACH, { "Usage: spm-loader attach POLICY.bpf.o",
+				    "--pin", "--set VAR=VALUE", "--allow",
+				    "-v, --verbose", "-j, --json", NULL },
+		  "--watch" },
+		{ "usage: detach", SPM_CMD_DETACH, { "Usage: spm-loader detach [-j]",
+				    SPM_PIDFILE, NULL }, "--pin" },
+		{ "usage: status", SPM_CMD_STATUS, { "Usage: spm-loader status [-j]", "last_exit",
+				    NULL }, "--pin" },
+		{ "usage: stats", SPM_CMD_STATS, { "Usage: spm-loader stats [--watch[=SECONDS]] [-j]",
+				   NULL }, "--pin" },
+		{ "usage: cgroup", SPM_CMD_CGROUP, { "spm-loader cgroup set CGROUP=NODES[:MODE][:QUOTA]",
+				    "spm-loader cgroup rm CGROUP|ID",
+				    "spm-loader cgroup list", SPM_CGROUP_PIN,
+				    NULL }, "--watch" },
+	};
+	const char *m, *u = spm_usage(SPM_CMD_NONE);
+	unsigned int i;
+
+	m = missing_word(u, general);
+	result("usage: the general one names every command", !m,
+	       "'%s' missing", m);
+	result("usage: the general one is short", count_lines(u) <= 25,
+	       "%d lines", count_lines(u));
+	for (i = 0; i < ARRAY_SIZE(cmds); i++) {
+		u = spm_usage(cmds[i].cmd);
+		m = missing_word(u, cmds[i].words);
+		result(cmds[i].name, !m && !strstr(u, cmds[i].not) &&
+		       count_lines(u) <= 20, "'%s' missing or '%s' there: %s",
+		       m ? m : "", cmds[i].not, u);
+	}
 }
 
 /* ---- integers, bools ---- */
@@ -811,36 +929,43 @@ static void test_reasons_btf(void)
 
 /* ---- JSON, last_exit ---- */
 
+/* @o as compact JSON, freed; the caller frees the string. */
+static char *dump(json_t *o)
+{
+	char *out = o ? json_dumps(o, JSON_COMPACT | JSON_ENCODE_ANY) : NULL;
+
+	json_decref(o);
+	return out ? out : strdup("(null)");
+}
+
+static void check_json(const char *name, json_t *o, const char *want)
+{
+	char *out = dump(o);
+
+	result(name, !strcmp(out, want), "got %s want %s", out, want);
+	free(out);
+}
+
 static void test_json(void)
 {
-	static const struct {
-		const char *in, *out;
-	} cases[] = {
-		{ "plain", "\"plain\"" },
-		{ "", "\"\"" },
-		{ "a\"b\\c", "\"a\\\"b\\\\c\"" },
-		{ "l1\nl2\tx\r", "\"l1\\nl2\\tx\\r\"" },
-		{ "\x01\x1f\x7f", "\"\\u0001\\u001f\\u007f\"" },
-		{ "caf\xc3\xa9", "\"caf\xc3\xa9\"" },
-		{ "\xe2\x82\xac", "\"\xe2\x82\xac\"" },
-		{ "bad\xff", "\"bad\\ufffd\"" },
-		{ "cut\xc3", "\"cut\\ufffd\"" },
-		{ "\xc0\xaf", "\"\\ufffd\\ufffd\"" },
-	};
-	unsigned int i;
+	uint64_t bits[SPM_NODE_WORDS] = { 0x2c, 0, 1 };
 
-	for (i = 0; i < ARRAY_SIZE(cases); i++) {
-		char name[64], *buf = NULL;
-		size_t len = 0;
-		FILE *f = open_memstream(&buf, &len);
-
-		spm_json_string(f, cases[i].in);
-		fclose(f);
-		snprintf(name, sizeof(name), "json: string %u", i);
-		result(name, !strcmp(buf, cases[i].out), "got %s want %s", buf,
-		       cases[i].out);
-		free(buf);
-	}
+	check_json("json: a string with quotes", spm_json_str("a\"b\\c\n"),
+		   "\"a\\\"b\\\\c\\n\"");
+	check_json("json: UTF-8 kept", spm_json_str("caf\xc3\xa9"),
+		   "\"caf\xc3\xa9\"");
+	check_json("json: bytes that are not UTF-8 become '?'",
+		   spm_json_str("bad\xff\xc3"), "\"bad??\"");
+	check_json("json: nodes are an array of numbers",
+		   spm_json_nodes(bits, SPM_MAX_NODES), "[2,3,5,128]");
+	check_json("json: no node, empty array", spm_json_nodes(bits + 1, 64),
+		   "[]");
+	check_json("json: last_exit", spm_last_exit_json("error p: it broke"),
+		   "{\"kind\":\"error\",\"policy\":\"p\",\"message\":\"it broke\"}");
+	check_json("json: last_exit not in the format",
+		   spm_last_exit_json("garbage"),
+		   "{\"kind\":null,\"policy\":null,\"message\":\"garbage\"}");
+	check_json("json: no last_exit", spm_last_exit_json(""), "null");
 }
 
 static void test_last_exit(void)
@@ -920,6 +1045,7 @@ static void test_open_errors(void)
 
 	for (i = 0; i < ARRAY_SIZE(cases); i++) {
 		char err[SPM_ERRLEN] = "";
+		struct spm_logs logs;
 		struct bpf_object *obj;
 		const char *file = cases[i].file;
 
@@ -927,16 +1053,21 @@ static void test_open_errors(void)
 			snprintf(path, sizeof(path), "%s/%s", tmpdir, file);
 			file = path;
 		}
-		obj = spm_open_policy(file, err, sizeof(err));
+		obj = spm_open_policy(file, &logs, err, sizeof(err));
 		result(cases[i].name, !obj && strstr(err, cases[i].err),
 		       "error '%s' want '%s'", err, cases[i].err);
 		bpf_object__close(obj);
+		spm_free_logs(&logs);
 	}
 }
 
+/* The logs of objects opened by the tests, which do not load them. */
+static struct spm_logs test_logs;
+
 static struct bpf_object *open_obj(const char *name, char *err, size_t len)
 {
-	return spm_open_policy(obj_path(name), err, len);
+	spm_free_logs(&test_logs);
+	return spm_open_policy(obj_path(name), &test_logs, err, len);
 }
 
 static void test_find_map(void)
@@ -1170,6 +1301,241 @@ static void test_set(void)
 	spm_enum_table_free(&reasons);
 }
 
+static void test_flags_uei(void)
+{
+	struct bpf_object *obj;
+	struct bpf_map *map, *data;
+	struct spm_uei uei;
+	char err[SPM_ERRLEN];
+	const void *value;
+	size_t size = 0;
+	int ret;
+
+	obj = open_obj("uei_ops.bpf.o", err, sizeof(err));
+	map = obj ? spm_find_ops_map(obj, "uei_ops.bpf.o", err,
+				     sizeof(err)) : NULL;
+	if (!map) {
+		result("object: uei_ops.bpf.o", false, "%s", err);
+		bpf_object__close(obj);
+		return;
+	}
+	result("object: .flags of the policy",
+	       spm_policy_flags(obj, map) == 0x10, "flags 0x%llx",
+	       (unsigned long long)spm_policy_flags(obj, map));
+	data = bpf_object__find_map_by_name(obj, ".data");
+	value = data ? bpf_map__initial_value(data, &size) : NULL;
+	ret = value ? spm_uei_from_value(obj, value, size, &uei) : -1;
+	result("object: the exit record found by its type in .data", !ret &&
+	       uei.kind == 2 && uei.exit_code == 42 &&
+	       !strcmp(uei.reason, "unregistered_by_bpf") &&
+	       !strcmp(uei.msg, "test_exit: done"),
+	       "ret %d kind %lld code %lld reason '%s' msg '%s'", ret,
+	       (long long)uei.kind, (long long)uei.exit_code, uei.reason,
+	       uei.msg);
+	ret = value ? spm_uei_from_value(obj, value, 8, &uei) : -1;
+	result("object: a short value is no exit record", ret == -EINVAL,
+	       "ret %d", ret);
+	bpf_object__close(obj);
+
+	obj = open_obj("one_ops.bpf.o", err, sizeof(err));
+	map = obj ? spm_find_ops_map(obj, "one_ops.bpf.o", err,
+				     sizeof(err)) : NULL;
+	data = obj ? bpf_object__find_map_by_name(obj, ".data") : NULL;
+	value = data ? bpf_map__initial_value(data, &size) : NULL;
+	ret = value ? spm_uei_from_value(obj, value, size, &uei) : -1;
+	result("object: no exit record", map && !spm_policy_flags(obj, map) &&
+	       ret == -ENOENT, "ret %d", ret);
+	bpf_object__close(obj);
+}
+
+static void test_exit_codes(void)
+{
+	static const struct {
+		const char *name;
+		int64_t kind, code;
+		int want;
+	} cases[] = {
+		{ "exit code: the policy's own (unregistered_by_bpf)", 2, 42, 42 },
+		{ "exit code: 0 from the policy", 2, 0, 0 },
+		{ "exit code: unregistered by the kernel", 3, 0, 0 },
+		{ "exit code: error", 4, 0, 1 },
+		{ "exit code: bad_return (its value is no exit code)", 6, 7, 1 },
+		{ "exit code: out of range", 2, 256, 1 },
+		{ "exit code: negative", 2, -5, 1 },
+		{ "exit code: nothing recorded", 0, 42, 1 },
+	};
+	unsigned int i;
+
+	for (i = 0; i < ARRAY_SIZE(cases); i++) {
+		struct spm_uei uei = {
+			.kind = cases[i].kind, .exit_code = cases[i].code,
+		};
+		int got = spm_uei_exit_code(&uei, 4);
+
+		result(cases[i].name, got == cases[i].want, "got %d want %d",
+		       got, cases[i].want);
+	}
+}
+
+static void test_kernel_btf(void)
+{
+	struct btf *btf = btf__new_empty();
+	int64_t kind = 0;
+	int id, ret;
+
+	btf__add_int(btf, "int", 4, BTF_INT_SIGNED);
+	result("btf: a kernel without struct spm_ops", !spm_btf_has_ops(btf),
+	       "found");
+	ret = spm_first_error_kind(btf, &kind);
+	result("btf: no enum spm_exit_kind", ret == -ENOENT, "ret %d", ret);
+	id = btf__add_struct(btf, "spm_ops", 8);
+	btf__add_field(btf, "flags", 1, 0, 0);
+	btf__add_enum(btf, "spm_exit_kind", 4);
+	btf__add_enum_value(btf, "SPM_EXIT_NONE", 0);
+	btf__add_enum_value(btf, "SPM_EXIT_UNREG", 1);
+	btf__add_enum_value(btf, "SPM_EXIT_ERROR", 9);
+	result("btf: a kernel with struct spm_ops", id > 0 &&
+	       spm_btf_has_ops(btf), "id %d", id);
+	ret = spm_first_error_kind(btf, &kind);
+	result("btf: SPM_EXIT_ERROR from the kernel's BTF", !ret && kind == 9,
+	       "ret %d kind %lld", ret, (long long)kind);
+	btf__free(btf);
+}
+
+static void test_attach_errors(void)
+{
+	static const struct {
+		const char *name;
+		int err;
+		bool has_name;
+		uint64_t flags;
+		const char *last_exit, *want;
+	} cases[] = {
+		{ "attach error: init() returned -EINVAL", EINVAL, true, 0,
+		  "error p: init() failed with -22",
+		  "the policy's init() failed: Invalid argument" },
+		{ "attach error: init() returned -ENOMEM", ENOMEM, true, 0,
+		  "error p: init() failed with -12",
+		  "the policy's init() failed: Cannot allocate memory" },
+		{ "attach error: init() returned -EPERM, not a privilege error",
+		  EPERM, true, 0, "error p: init() failed with -1",
+		  "the policy's init() failed: Operation not permitted" },
+		{ "attach error: another policy's init() failed", EINVAL, true,
+		  0x4, "error q: init() failed with -22",
+		  "the kernel refused the policy's .flags 0x4" },
+		{ "attach error: no .name", EINVAL, false, 0, "",
+		  "the kernel refused the policy: its struct spm_ops has no .name" },
+		{ "attach error: .flags", EINVAL, true, 0x4, "",
+		  "the kernel refused the policy's .flags 0x4" },
+		{ "attach error: other", ENOENT, true, 0,
+		  "unregistered p: detached by user space",
+		  "cannot attach the policy: No such file or directory" },
+		{ "attach error: no privilege", EPERM, true, 0, "",
+		  "cannot attach the policy: need root (CAP_BPF and CAP_SYS_ADMIN)" },
+	};
+	unsigned int i;
+
+	for (i = 0; i < ARRAY_SIZE(cases); i++) {
+		char buf[SPM_ERRLEN];
+
+		spm_attach_error(cases[i].err, "p", cases[i].has_name,
+				 cases[i].flags, cases[i].last_exit, buf,
+				 sizeof(buf));
+		result(cases[i].name, !strcmp(buf, cases[i].want),
+		       "got '%s' want '%s'", buf, cases[i].want);
+	}
+}
+
+static void test_verifier_reason(void)
+{
+	static const struct {
+		const char *name, *log, *want;
+	} cases[] = {
+		{ "verifier log: the last line that says why",
+		  "0: R1=ctx() R10=fp0\n; return 0; @ x.c:3\n"
+		  "0: (b7) r0 = 0\nAt program exit the register R0 has smin=0\n"
+		  "processed 2 insns (limit 1000000) max_states_per_insn 0\n"
+		  "verification time 9 usec\nstack depth 0\n",
+		  "At program exit the register R0 has smin=0" },
+		{ "verifier log: only statistics", "processed 1 insns\n", "" },
+		{ "verifier log: empty", "", "" },
+		{ "verifier log: no newline at the end", "a\nwhy", "why" },
+	};
+	unsigned int i;
+
+	for (i = 0; i < ARRAY_SIZE(cases); i++) {
+		char buf[256];
+
+		spm_verifier_reason(cases[i].log, buf, sizeof(buf));
+		result(cases[i].name, !strcmp(buf, cases[i].want),
+		       "got '%s' want '%s'", buf, cases[i].want);
+	}
+}
+
+static void test_load_error(void)
+{
+	struct bpf_object *obj;
+	char err[SPM_ERRLEN], buf[SPM_ERRLEN];
+	const char *log;
+
+	obj = open_obj("one_ops.bpf.o", err, sizeof(err));
+	if (!obj) {
+		result("load error: open one_ops.bpf.o", false, "%s", err);
+		return;
+	}
+	log = spm_load_error(obj, &test_logs, -EPERM, buf, sizeof(buf));
+	result("load error: no log, the errno", !log &&
+	       !strcmp(buf, "cannot load the policy: need root (CAP_BPF and CAP_SYS_ADMIN)"),
+	       "got '%s'", buf);
+	/* what the kernel writes into the program's log buffer */
+	snprintf(test_logs.prog_bufs[0], 64, "0: (b7) r0 = 0\nR1 invalid mem access\n");
+	log = spm_load_error(obj, &test_logs, -EACCES, buf, sizeof(buf));
+	result("load error: the program whose log the kernel wrote",
+	       log == test_logs.prog_bufs[0] &&
+	       !strcmp(buf, "the verifier rejected program 'test_admit': R1 invalid mem access"),
+	       "got '%s'", buf);
+	test_logs.prog_bufs[0][0] = '\0';
+	snprintf(test_logs.btf_buf, 64, "[3] STRUCT foo\nInvalid name\n");
+	log = spm_load_error(obj, &test_logs, -EINVAL, buf, sizeof(buf));
+	result("load error: the object's BTF",
+	       log == test_logs.btf_buf &&
+	       !strcmp(buf, "the kernel rejected the object's BTF: Invalid name"),
+	       "got '%s'", buf);
+	bpf_object__close(obj);
+}
+
+static void test_cgroup_json(void)
+{
+	struct spm_cgroup_entry e = {
+		.nodes = 0xc, .spill_nodes = 0x8,
+	};
+	json_t *table;
+	char *buf = NULL;
+	size_t len = 0;
+	FILE *f;
+
+	e.quota_pages[3] = 16384;
+	check_json("cgroup: entry json", spm_entry_json(7, "/c/b", &e, false),
+		   "{\"id\":7,\"path\":\"/c/b\",\"nodes\":[{\"node\":2,\"mode\":\"explicit\",\"quota\":null},"
+		   "{\"node\":3,\"mode\":\"spill\",\"quota\":67108864}]}");
+	check_json("cgroup: stale entry json, used unknown",
+		   spm_entry_json(9, NULL, &e, true),
+		   "{\"id\":9,\"path\":null,\"nodes\":[{\"node\":2,\"mode\":\"explicit\",\"quota\":null,\"used\":null},"
+		   "{\"node\":3,\"mode\":\"spill\",\"quota\":67108864,\"used\":null}]}");
+	table = json_pack("{s:[o]}", "cgroups",
+			  spm_entry_json(9, NULL, &e, true));
+	f = open_memstream(&buf, &len);
+	spm_print_cgroup_table(f, table);
+	fclose(f);
+	json_decref(table);
+	result("cgroup: list table", buf && !strcmp(buf,
+	       "CGROUP                                   NODE MODE        QUOTA     USED\n"
+	       "stale (id 9)                                2 explicit        -        -\n"
+	       "stale (id 9)                                3 spill         64M        -\n"),
+	       "got:\n%s", buf);
+	free(buf);
+}
+
 /* ---- sysfs: status and stats on a fake tree ---- */
 
 static void fake_file(const char *rel, const char *s)
@@ -1189,8 +1555,10 @@ static char *capture_status(bool json)
 
 	if (spm_read_status(&st))
 		return strdup("(read failed)");
+	if (json)
+		return dump(spm_status_json(&st));
 	f = open_memstream(&buf, &len);
-	spm_print_status(f, &st, json);
+	spm_print_status(f, &st);
 	fclose(f);
 	return buf;
 }
@@ -1208,14 +1576,14 @@ static void test_status(void)
 		"loader_pid: (none)\n";
 	const char *want_json =
 		"{\"state\":\"enabled\",\"policy\":\"soft_guardrail\","
-		"\"nodes\":\"2-3\",\"enable_seq\":3,\"nr_ejected\":1,"
+		"\"nodes\":[2,3],\"enable_seq\":3,\"nr_ejected\":1,"
 		"\"last_exit\":{\"kind\":\"error\",\"policy\":\"hard_guardrail\","
 		"\"message\":\"bad \\\"mask\\\"\"},\"pinned\":null,"
-		"\"loader_pid\":null}\n";
+		"\"loader_pid\":null}";
 	const char *want_empty =
-		"{\"state\":\"disabled\",\"policy\":null,\"nodes\":\"2-3\","
+		"{\"state\":\"disabled\",\"policy\":null,\"nodes\":[2,3],"
 		"\"enable_seq\":0,\"nr_ejected\":0,\"last_exit\":null,"
-		"\"pinned\":null,\"loader_pid\":null}\n";
+		"\"pinned\":null,\"loader_pid\":null}";
 	char *out;
 
 	spm_sysfs_root = tmpdir;
@@ -1314,6 +1682,13 @@ static void test_stats(void)
 	result("stats: table with rates", !strcmp(buf, want_rates),
 	       "got:\n%s", buf);
 	free(buf);
+	check_json("stats: json", spm_stats_json(rows, 2, NULL, 0, 0),
+		   "{\"nodes\":[{\"node\":0,\"spm\":false,\"admit\":5,\"deny\":0,\"fallback\":0},"
+		   "{\"node\":1,\"spm\":false,\"admit\":null,\"deny\":null,\"fallback\":null}]}");
+	check_json("stats: json with rates",
+		   spm_stats_json(rows + 2, 1, prev, nr, 2.0),
+		   "{\"nodes\":[{\"node\":2,\"spm\":true,\"admit\":100,\"deny\":20,\"fallback\":3,"
+		   "\"admit_per_s\":40.0,\"deny_per_s\":5.0,\"fallback_per_s\":null}]}");
 
 	fake_file(SPM_NODE_DIR "/has_memory", "0-x\n");
 	nr = spm_read_stats(rows, 8, err, sizeof(err));
@@ -1365,85 +1740,322 @@ static int run_loader(const char *const *args, char *out, size_t outlen,
 	return WEXITSTATUS(status);
 }
 
-static int count_lines(const char *s)
-{
-	int n = 0;
+struct bin_case {
+	const char *name;
+	const char *args[8];
+	int code;
+	const char *err;	/* the one line on stderr; NULL: none */
+	const char *out;	/* stdout starts with it; NULL: empty */
+	bool needs_no_spm;	/* the host must have no SPM support */
+};
 
-	for (; *s; s++)
-		n += *s == '\n';
-	return n;
+static void run_case(const struct bin_case *c)
+{
+	static char out[65536], err[65536];
+	int code;
+
+	code = run_loader(c->args, out, sizeof(out), err, sizeof(err));
+	if (c->err)
+		result(c->name, code == c->code &&
+		       !strncmp(err, "spm-loader: ", 12) &&
+		       count_lines(err) == 1 && strstr(err, c->err) &&
+		       (c->out ? !strncmp(out, c->out, strlen(c->out)) :
+				 !out[0]),
+		       "exit %d (want %d) stderr '%s' stdout '%s'", code,
+		       c->code, err, out);
+	else
+		result(c->name, code == c->code && !err[0] &&
+		       (c->out ? !strncmp(out, c->out, strlen(c->out)) :
+				 !out[0]),
+		       "exit %d (want %d) stderr '%s' stdout '%s'", code,
+		       c->code, err, out);
 }
+
+#define NO_SPM_JSON \
+	"{\"error\":\"this kernel has no SPM support (/sys/kernel/mm/spm missing)\"}\n"
 
 static void test_binary(void)
 {
-	struct {
-		const char *name;
-		const char *args[6];
-		int code;
-		const char *err;	/* NULL: stdout is checked instead */
-		bool needs_no_spm;
-	} cases[] = {
+	const struct bin_case cases[] = {
 		{ "binary: no command", { NULL }, 2, "no command given" },
 		{ "binary: unknown command", { "frob" }, 2,
 		  "unknown command 'frob'" },
 		{ "binary: unknown option", { "attach", "x.o", "--frob" }, 2,
-		  "unknown option '--frob'" },
+		  "attach: unknown option '--frob'" },
 		{ "binary: missing argument", { "attach", "x.o", "--set" }, 2,
-		  "--set needs VAR=VALUE" },
+		  "attach: option '--set' needs a value" },
+		{ "binary: bad --set", { "attach", "x.o", "--set", "garbage" },
+		  2, "attach: --set 'garbage' is not VAR=VALUE" },
+		{ "binary: bad --allow, before the object is opened",
+		  { "attach", "/nonexistent.bpf.o", "--allow", "garbage" }, 2,
+		  "attach: --allow: 'garbage' is not CGROUP=NODES" },
+		{ "binary: bad --allow, before the kernel is probed",
+		  { "attach", obj_path("one_ops.bpf.o"), "--allow", "/c=2:x" },
+		  2, "bad mode 'x'" },
+		{ "binary: bad cgroup set, before the kernel is probed",
+		  { "cgroup", "set", "/c=a" }, 2, "'a' is not a node list" },
 		{ "binary: missing file", { "attach", "/nonexistent.bpf.o" }, 1,
 		  "/nonexistent.bpf.o: No such file or directory" },
 		{ "binary: not a BPF object", { "attach", "/proc/self/exe" }, 1,
-		  "not a BPF object" },
+		  "not a BPF object (an ELF file for another machine)" },
 		{ "binary: no spm_ops map", { "attach", obj_path("no_ops.bpf.o") },
 		  1, "no spm_ops map in " },
 		{ "binary: two spm_ops maps",
 		  { "attach", obj_path("two_ops.bpf.o"), "--pin" }, 1,
 		  "defines 2 spm_ops maps" },
-		{ "binary: kernel without SPM (attach)",
+		{ "binary: kernel without struct spm_ops (attach)",
 		  { "attach", obj_path("one_ops.bpf.o") }, 1,
-		  "this kernel has no SPM support (/sys/kernel/mm/spm missing)",
-		  true },
+		  "this kernel has no struct spm_ops: it is not built with the SPM series and CONFIG_SPM_OPS",
+		  NULL, true },
 		{ "binary: kernel without SPM (status)", { "status" }, 1,
-		  "this kernel has no SPM support", true },
+		  "this kernel has no SPM support", NULL, true },
 		{ "binary: kernel without SPM (detach)", { "detach" }, 1,
-		  "this kernel has no SPM support", true },
+		  "this kernel has no SPM support", NULL, true },
 		{ "binary: kernel without SPM (stats)", { "stats" }, 1,
-		  "this kernel has no SPM support", true },
+		  "this kernel has no SPM support", NULL, true },
 		{ "binary: kernel without SPM (cgroup list)",
 		  { "cgroup", "list" }, 1, "this kernel has no SPM support",
-		  true },
+		  NULL, true },
 		{ "binary: cgroup without command", { "cgroup" }, 2,
 		  "cgroup: missing command" },
-		{ "binary: bad --allow", { "attach", "x.o", "--allow" }, 2,
-		  "--allow needs CGROUP=NODES" },
-		{ "binary: --help", { "--help" }, 0, NULL },
-		{ "binary: --version", { "--version" }, 0, NULL },
+		{ "binary: --allow without value", { "attach", "x.o", "--allow" },
+		  2, "attach: option '--allow' needs a value" },
+		{ "binary: --help is short and points to the man page",
+		  { "--help" }, 0, NULL, "Usage: spm-loader [-j] [-v] COMMAND" },
+		{ "binary: help attach", { "help", "attach" }, 0, NULL,
+		  "Usage: spm-loader attach POLICY.bpf.o" },
+		{ "binary: attach --help", { "attach", "--help" }, 0, NULL,
+		  "Usage: spm-loader attach POLICY.bpf.o" },
+		{ "binary: cgroup list --help", { "cgroup", "list", "--help" }, 0,
+		  NULL, "Usage: spm-loader cgroup set" },
+		{ "binary: help frob", { "help", "frob" }, 2,
+		  "help: unknown command 'frob'" },
+		{ "binary: --version", { "--version" }, 0, NULL,
+		  "spm-loader " SPM_LOADER_VERSION " (libbpf " },
+		/* -j: the error is the one JSON line on stdout */
+		{ "binary json: usage error", { "-j", "attach", "x.o", "--frob" },
+		  2, NULL,
+		  "{\"error\":\"attach: unknown option '--frob' (see 'spm-loader help attach')\"}\n" },
+		{ "binary json: -j after the command",
+		  { "attach", "x.o", "--allow=/c", "-j" }, 2, NULL,
+		  "{\"error\":\"attach: --allow: '/c' is not CGROUP=NODES[:MODE][:QUOTA]\"}\n" },
+		{ "binary json: missing file",
+		  { "-j", "attach", "/nonexistent.bpf.o" }, 1, NULL,
+		  "{\"error\":\"/nonexistent.bpf.o: No such file or directory\"}\n" },
+		{ "binary json: kernel without struct spm_ops",
+		  { "attach", "--json", obj_path("one_ops.bpf.o") }, 1, NULL,
+		  "{\"error\":\"this kernel has no struct spm_ops: it is not built with the SPM series and CONFIG_SPM_OPS\"}\n",
+		  true },
+		{ "binary json: status without SPM", { "status", "-j" }, 1, NULL,
+		  NO_SPM_JSON, true },
+		{ "binary json: detach without SPM", { "-j", "detach" }, 1, NULL,
+		  NO_SPM_JSON, true },
+		{ "binary json: stats without SPM", { "stats", "--json" }, 1,
+		  NULL, NO_SPM_JSON, true },
+		{ "binary json: cgroup list without SPM",
+		  { "cgroup", "list", "-j" }, 1, NULL, NO_SPM_JSON, true },
+		{ "binary json: cgroup rm without SPM",
+		  { "-j", "cgroup", "rm", "12" }, 1, NULL, NO_SPM_JSON, true },
+		{ "binary json: --version", { "-j", "--version" }, 0, NULL,
+		  "{\"version\":\"" SPM_LOADER_VERSION "\",\"libbpf\":\"" },
 	};
 	bool host_spm = !access(SPM_SYSFS_DIR, F_OK);
+	bool host_btf = !access("/sys/kernel/btf/vmlinux", F_OK);
 	unsigned int i;
 
 	for (i = 0; i < ARRAY_SIZE(cases); i++) {
-		static char out[65536], err[65536];
-		int code;
-
-		if (cases[i].needs_no_spm && host_spm) {
-			skip(cases[i].name, "this host has SPM support");
+		if (cases[i].needs_no_spm && (host_spm || !host_btf)) {
+			skip(cases[i].name, host_spm ?
+			     "this host has SPM support" :
+			     "this host has no kernel BTF");
 			continue;
 		}
-		code = run_loader(cases[i].args, out, sizeof(out), err,
-				  sizeof(err));
-		if (!cases[i].err) {
-			result(cases[i].name, code == 0 && !err[0] &&
-			       strstr(out, "spm-loader"),
-			       "exit %d stderr '%s'", code, err);
-			continue;
-		}
-		result(cases[i].name, code == cases[i].code &&
-		       !strncmp(err, "spm-loader: ", 12) &&
-		       count_lines(err) == 1 && strstr(err, cases[i].err) &&
-		       !out[0], "exit %d (want %d) stderr '%s' stdout '%s'",
-		       code, cases[i].code, err, out);
+		run_case(&cases[i]);
 	}
+}
+
+/* "help attach" and "attach --help" print attach's usage, and only it. */
+static void test_binary_help(void)
+{
+	static char out[65536], out2[65536], err[4096];
+	const char *help[] = { "help", "attach", NULL };
+	const char *opt[] = { "attach", "--help", NULL };
+	int code;
+
+	code = run_loader(help, out, sizeof(out), err, sizeof(err));
+	run_loader(opt, out2, sizeof(out2), err, sizeof(err));
+	result("binary: help attach is attach's usage only", code == 0 &&
+	       !strcmp(out, spm_usage(SPM_CMD_ATTACH)) && !strcmp(out, out2),
+	       "exit %d: %s", code, out);
+}
+
+/* ---- the fuzz corpus, through the harnesses (tests/fuzz/) ---- */
+
+int fuzz_nodelist_one(const uint8_t *data, size_t size);
+int fuzz_size_one(const uint8_t *data, size_t size);
+int fuzz_set_one(const uint8_t *data, size_t size);
+int fuzz_allow_one(const uint8_t *data, size_t size);
+int fuzz_args_one(const uint8_t *data, size_t size);
+
+static const struct {
+	const char *name;
+	int (*one)(const uint8_t *data, size_t size);
+} fuzzers[] = {
+	{ "nodelist", fuzz_nodelist_one },
+	{ "size", fuzz_size_one },
+	{ "set", fuzz_set_one },
+	{ "allow", fuzz_allow_one },
+	{ "args", fuzz_args_one },
+};
+
+/* Run one input in a child: a crash or an abort() fails the test. */
+static void fuzz_input(const char *name, int (*one)(const uint8_t *, size_t),
+		       const char *path)
+{
+	static uint8_t data[65536];
+	char test[512];
+	ssize_t n = -1;
+	int fd, status;
+	pid_t pid;
+
+	snprintf(test, sizeof(test), "fuzz corpus: %s/%s", name,
+		 strrchr(path, '/') + 1);
+	fd = open(path, O_RDONLY);
+	if (fd >= 0) {
+		n = read(fd, data, sizeof(data));
+		close(fd);
+	}
+	if (n < 0) {
+		result(test, false, "cannot read %s", path);
+		return;
+	}
+	fflush(stdout);
+	pid = fork();
+	if (pid == 0)
+		_exit(one(data, n));
+	result(test, pid > 0 && waitpid(pid, &status, 0) == pid &&
+	       WIFEXITED(status) && !WEXITSTATUS(status),
+	       "the harness crashed on it (status %#x)", status);
+}
+
+static void test_fuzz_corpus(const char *srcdir)
+{
+	struct dirent **names;
+	char dir[512], path[1024];
+	unsigned int i;
+	int n, j;
+
+	for (i = 0; i < ARRAY_SIZE(fuzzers); i++) {
+		snprintf(dir, sizeof(dir), "%s/tests/fuzz-corpus/%s", srcdir,
+			 fuzzers[i].name);
+		n = scandir(dir, &names, NULL, alphasort);
+		if (n <= 2) {
+			result(fuzzers[i].name, false, "no corpus in %s", dir);
+			continue;
+		}
+		for (j = 0; j < n; j++) {
+			if (names[j]->d_name[0] != '.') {
+				snprintf(path, sizeof(path), "%s/%s", dir,
+					 names[j]->d_name);
+				fuzz_input(fuzzers[i].name, fuzzers[i].one,
+					   path);
+			}
+			free(names[j]);
+		}
+		free(names);
+	}
+}
+
+/* ---- the man page and the systemd unit ---- */
+
+/* Run @cmd with sh; its output (both streams) in @out; exit status. */
+static int run_sh(const char *cmd, char *out, size_t len)
+{
+	size_t o = 0, n;
+	FILE *f;
+	int st;
+
+	f = popen(cmd, "r");
+	if (!f)
+		return -1;
+	while (o < len - 1 && (n = fread(out + o, 1, len - 1 - o, f)) > 0)
+		o += n;
+	out[o] = '\0';
+	st = pclose(f);
+	return WIFEXITED(st) ? WEXITSTATUS(st) : -1;
+}
+
+static void test_man(const char *srcdir)
+{
+	static const char * const words[] = {
+		"attach", "detach", "status", "stats", "cgroup set",
+		"cgroup rm", "cgroup list", "\\-\\-pin", "\\-\\-set",
+		"\\-\\-allow", "\\-\\-watch", "\\-\\-json",
+		"\\-\\-verbose", "\\-\\-version", "EXIT STATUS", "EXIT:",
+		"_nodes", "_reasons", "memory_nodes", "spm-policy@.service",
+		/* every JSON field */
+		"error", "event", "attached", "detached", "ejected",
+		"stale_pin_removed", "pin", "policy", "pinned", "cgroups",
+		"last_exit", "kind", "reason", "code", "message", "state",
+		"nodes", "enable_seq", "nr_ejected", "loader_pid", "node",
+		"spm", "admit", "deny", "fallback", "admit_per_s",
+		"deny_per_s", "fallback_per_s", "time", "removed", "set", "id",
+		"path", "mode", "quota", "used", "version", "libbpf", NULL,
+	};
+	char cmd[1024], out[65536], *text;
+	const char *m;
+	int code;
+
+	snprintf(cmd, sizeof(cmd), "groff -man -ww -z '%s/spm-loader.8' 2>&1",
+		 srcdir);
+	code = run_sh(cmd, out, sizeof(out));
+	result("man page: groff -ww finds nothing", code == 0 && !out[0],
+	       "exit %d: %s", code, out);
+	snprintf(cmd, sizeof(cmd), "cat '%s/spm-loader.8'", srcdir);
+	run_sh(cmd, out, sizeof(out));
+	text = strdup(out);
+	m = missing_word(text, words);
+	result("man page: every command, option and JSON field", !m,
+	       "'%s' missing", m);
+	free(text);
+}
+
+/*
+ * systemd-analyze verify of the unit (with this tree's paths, as "make
+ * test" wrote it) as the instance spm-policy@hard_guardrail, and of a
+ * broken copy, which it must refuse.
+ */
+static void test_unit(const char *srcdir)
+{
+	char dir[600], cmd[4096], out[16384];
+	int code;
+
+	if (system("command -v systemd-analyze >/dev/null 2>&1")) {
+		skip("unit: systemd-analyze verify",
+		     "no systemd-analyze (Debian package systemd)");
+		return;
+	}
+	snprintf(dir, sizeof(dir), "%s/unit", tmpdir);
+	snprintf(cmd, sizeof(cmd),
+		 "mkdir -p %s/man/man8 && cd %s && "
+		 "cp '%s/spm-policy@.service' . && "
+		 "ln -sf spm-policy@.service spm-policy@hard_guardrail.service && "
+		 "ln -sf '%s/spm-loader.8' man/man8/ && "
+		 "MANPATH=%s/man systemd-analyze verify "
+		 "./spm-policy@hard_guardrail.service 2>&1",
+		 dir, dir, objdir_parent, srcdir, dir);
+	code = run_sh(cmd, out, sizeof(out));
+	result("unit: systemd-analyze verify spm-policy@hard_guardrail.service",
+	       code == 0 && !out[0], "exit %d: %s", code, out);
+
+	snprintf(cmd, sizeof(cmd),
+		 "cd %s && sed -i 's|^ExecStart=[^ ]*|ExecStart=/nonexistent/spm-loader|' spm-policy@.service && "
+		 "MANPATH=%s/man systemd-analyze verify "
+		 "./spm-policy@hard_guardrail.service 2>&1", dir, dir);
+	code = run_sh(cmd, out, sizeof(out));
+	result("unit: systemd-analyze verify refuses a broken unit",
+	       code != 0 && strstr(out, "/nonexistent/spm-loader"),
+	       "exit %d: %s", code, out);
 }
 
 static void cleanup(void)
@@ -1457,12 +2069,14 @@ static void cleanup(void)
 
 int main(int argc, char **argv)
 {
-	if (argc != 3) {
-		fprintf(stderr, "usage: %s SPM_LOADER OBJDIR\n", argv[0]);
+	if (argc != 4) {
+		fprintf(stderr, "usage: %s SPM_LOADER OBJDIR SRCDIR\n",
+			argv[0]);
 		return 2;
 	}
 	loader_bin = argv[1];
 	objdir = argv[2];
+	objdir_parent = dirname(realpath(objdir, NULL));
 	setvbuf(stdout, NULL, _IOLBF, 0);
 	libbpf_set_print(quiet_print);
 	if (!mkdtemp(tmpdir)) {
@@ -1472,6 +2086,7 @@ int main(int argc, char **argv)
 
 	test_args_table();
 	test_args_attach();
+	test_args_flags();
 	test_usage();
 	test_ints();
 	test_bools();
@@ -1486,10 +2101,21 @@ int main(int argc, char **argv)
 	test_open_errors();
 	test_find_map();
 	test_set();
+	test_flags_uei();
+	test_exit_codes();
+	test_kernel_btf();
+	test_attach_errors();
+	test_verifier_reason();
+	test_load_error();
+	test_cgroup_json();
 	test_status();
 	test_stats();
 	test_cgroup_resolve();
 	test_binary();
+	test_binary_help();
+	test_fuzz_corpus(argv[3]);
+	test_man(argv[3]);
+	test_unit(argv[3]);
 
 	cleanup();
 	printf("%d passed, %d failed, %d skipped\n", nr_pass, nr_fail,

@@ -12,6 +12,7 @@ packages=(
 	qemu-system-x86
 	busybox-static
 	numactl libnuma-dev
+	libjansson-dev libclang-rt-19-dev systemd
 )
 
 missing=()

@@ -1,9 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * spm-loader: checks on a policy object and --set of its read-only globals.
- *
- * Everything here works on an opened, not yet loaded bpf_object, so it runs
- * on any host: the kernel only has to know struct spm_ops at load time.
+ * spm-loader: the policy object.  Checks and --set on the opened object
+ * (any host), the verifier logs and errors of its load, the reasons the
+ * kernel refuses an attach, and the policy's exit record.
  */
 #include <ctype.h>
 #include <errno.h>
@@ -52,13 +51,36 @@ static const char *elf_problem(const char *file)
 	return NULL;
 }
 
-/* Open @file as a policy object, or explain in @err why not. */
-struct bpf_object *spm_open_policy(const char *file, char *err, size_t errlen)
+/* Big enough for the tail of a verifier log that tells why. */
+#define SPM_LOG_SIZE		(1U << 20)
+
+void spm_free_logs(struct spm_logs *logs)
 {
+	int i;
+
+	for (i = 0; i < logs->nr_progs; i++)
+		free(logs->prog_bufs[i]);
+	free(logs->prog_bufs);
+	free(logs->btf_buf);
+	memset(logs, 0, sizeof(*logs));
+}
+
+/*
+ * Open @file as a policy object, or explain in @err why not.  The verifier
+ * log of each program and the kernel's log of the object's BTF go to
+ * buffers of @logs, for spm_load_error().
+ */
+struct bpf_object *spm_open_policy(const char *file, struct spm_logs *logs,
+				   char *err, size_t errlen)
+{
+	LIBBPF_OPTS(bpf_object_open_opts, opts);
+	struct bpf_program *prog;
 	struct bpf_object *obj;
 	const char *why;
 	struct stat sb;
+	int ret, i = 0;
 
+	memset(logs, 0, sizeof(*logs));
 	if (stat(file, &sb)) {
 		errf(err, errlen, "%s: %s", file, strerror(errno));
 		return NULL;
@@ -71,14 +93,44 @@ struct bpf_object *spm_open_policy(const char *file, char *err, size_t errlen)
 		errf(err, errlen, "%s: %s", file, strerror(errno));
 		return NULL;
 	}
-	obj = bpf_object__open_file(file, NULL);
-	if (obj)
-		return obj;
-	why = elf_problem(file);
-	if (why)
-		errf(err, errlen, "%s: not a BPF object (%s)", file, why);
-	else
-		errf(err, errlen, "%s: not a BPF object", file);
+	logs->btf_buf = calloc(1, SPM_LOG_SIZE);
+	if (!logs->btf_buf) {
+		errf(err, errlen, "out of memory");
+		return NULL;
+	}
+	opts.kernel_log_buf = logs->btf_buf;
+	opts.kernel_log_size = SPM_LOG_SIZE;
+	obj = bpf_object__open_file(file, &opts);
+	if (!obj) {
+		ret = errno;
+		spm_free_logs(logs);
+		why = elf_problem(file);
+		if (why)
+			errf(err, errlen, "%s: not a BPF object (%s)", file, why);
+		else
+			errf(err, errlen, "%s: not a BPF object (libbpf: %s)",
+			     file, strerror(ret));
+		return NULL;
+	}
+
+	bpf_object__for_each_program(prog, obj)
+		logs->nr_progs++;
+	logs->prog_bufs = calloc(logs->nr_progs, sizeof(*logs->prog_bufs));
+	if (!logs->prog_bufs && logs->nr_progs)
+		goto nomem;
+	bpf_object__for_each_program(prog, obj) {
+		logs->prog_bufs[i] = calloc(1, SPM_LOG_SIZE);
+		if (!logs->prog_bufs[i] ||
+		    bpf_program__set_log_buf(prog, logs->prog_bufs[i],
+					     SPM_LOG_SIZE))
+			goto nomem;
+		i++;
+	}
+	return obj;
+nomem:
+	bpf_object__close(obj);
+	spm_free_logs(logs);
+	errf(err, errlen, "out of memory");
 	return NULL;
 }
 
@@ -164,47 +216,72 @@ struct bpf_map *spm_find_ops_map(struct bpf_object *obj, const char *file,
 }
 
 /*
+ * The bytes of member @name in the initial value of the struct_ops map
+ * @map, and their number in *@size; NULL if there is no such member.
+ */
+static const char *ops_member(struct bpf_object *obj, struct bpf_map *map,
+			      const char *name, size_t *size)
+{
+	const struct btf *btf = bpf_object__btf(obj);
+	const struct btf_member *m;
+	const struct btf_type *t;
+	const char *data;
+	size_t data_size, off;
+	__s64 n;
+	int i;
+
+	data = bpf_map__initial_value(map, &data_size);
+	t = btf ? btf__type_by_id(btf, bpf_map__btf_value_type_id(map)) : NULL;
+	if (!data || !t || !btf_is_struct(t))
+		return NULL;
+
+	m = btf_members(t);
+	for (i = 0; i < btf_vlen(t); i++, m++) {
+		if (strcmp(btf__name_by_offset(btf, m->name_off), name))
+			continue;
+		off = btf_member_bit_offset(t, i) / 8;
+		n = btf__resolve_size(btf, m->type);
+		if (n <= 0 || off + n > data_size)
+			return NULL;
+		*size = n;
+		return data + off;
+	}
+	return NULL;
+}
+
+/*
  * The policy's name: its struct spm_ops .name, else the map's name.
  * Returns whether .name is set (the kernel refuses a policy without one).
  */
 bool spm_policy_name(struct bpf_object *obj, struct bpf_map *map, char *buf,
 		     size_t len)
 {
-	const struct btf *btf = bpf_object__btf(obj);
-	const struct btf_member *m;
-	const struct btf_type *t;
-	const char *data;
-	size_t size;
-	int i;
+	const char *name;
+	size_t n;
 
 	snprintf(buf, len, "%s", bpf_map__name(map));
-	data = bpf_map__initial_value(map, &size);
-	t = btf ? btf__type_by_id(btf, bpf_map__btf_value_type_id(map)) : NULL;
-	if (!data || !t || !btf_is_struct(t))
+	name = ops_member(obj, map, "name", &n);
+	if (!name)
 		return false;
-
-	m = btf_members(t);
-	for (i = 0; i < btf_vlen(t); i++, m++) {
-		const struct btf_type *mt;
-		size_t off, n;
-
-		if (strcmp(btf__name_by_offset(btf, m->name_off), "name"))
-			continue;
-		mt = btf__type_by_id(btf, btf__resolve_type(btf, m->type));
-		if (!mt || !btf_is_array(mt))
-			return false;
-		off = btf_member_bit_offset(t, i) / 8;
-		n = btf_array(mt)->nelems;
-		if (off + n > size)
-			return false;
-		n = strnlen(data + off, n);
-		if (n && n < len) {
-			memcpy(buf, data + off, n);
-			buf[n] = '\0';
-		}
-		return n != 0;
+	n = strnlen(name, n);
+	if (n && n < len) {
+		memcpy(buf, name, n);
+		buf[n] = '\0';
 	}
-	return false;
+	return n != 0;
+}
+
+/* The policy's struct spm_ops .flags (0 if it has none). */
+uint64_t spm_policy_flags(struct bpf_object *obj, struct bpf_map *map)
+{
+	size_t n = 0;
+	const char *p = ops_member(obj, map, "flags", &n);
+	uint64_t v = 0;
+
+	/* an object of the host's byte order: libbpf opens no other */
+	if (p && n <= sizeof(v))
+		memcpy(&v, p, n);
+	return v;
 }
 
 /* Kernel BTF -> table of enum spm_reason names ("demotion" -> value). */
@@ -501,5 +578,275 @@ int spm_set_var(struct bpf_object *obj, const char *name, const char *value,
 		return errf(err, errlen, "--set %s: no %s map in the object",
 			    name, var.sec);
 	store(data + var.vsi->offset, size, v);
+	return 0;
+}
+
+/* Does the kernel (its BTF @vmlinux) have struct spm_ops? */
+bool spm_btf_has_ops(const struct btf *vmlinux)
+{
+	return btf__find_by_name_kind(vmlinux, SPM_OPS_TYPE,
+				      BTF_KIND_STRUCT) >= 0;
+}
+
+/*
+ * The line of a verifier log that says why: the last one that is not one
+ * of the verifier's closing statistics.  Empty if none.
+ */
+void spm_verifier_reason(const char *log, char *buf, size_t len)
+{
+	static const char * const stats[] = {
+		"processed ", "verification time", "stack depth", "-- END",
+	};
+	const char *end = log + strlen(log), *line;
+	unsigned int i;
+	size_t n;
+
+	buf[0] = '\0';
+	while (end > log) {
+		while (end > log && (end[-1] == '\n' || end[-1] == ' '))
+			end--;
+		for (line = end; line > log && line[-1] != '\n'; line--)
+			;
+		n = end - line;
+		for (i = 0; i < ARRAY_SIZE(stats); i++)
+			if (!strncmp(line, stats[i], strlen(stats[i])))
+				break;
+		if (n && i == ARRAY_SIZE(stats)) {
+			snprintf(buf, len, "%.*s", (int)n, line);
+			return;
+		}
+		end = line;
+	}
+}
+
+/*
+ * Why bpf_object__load() of @obj failed with @err, in @buf.  Returns the
+ * verifier log of the program the kernel rejected, or of the object's
+ * BTF, for -v; NULL if the kernel wrote none.
+ */
+const char *spm_load_error(struct bpf_object *obj,
+			   const struct spm_logs *logs, int err, char *buf,
+			   size_t len)
+{
+	struct bpf_program *prog;
+	const char *hint = "", *log;
+	char why[256];
+	bool insn;
+	int i = 0;
+
+	bpf_object__for_each_program(prog, obj) {
+		log = i < logs->nr_progs ? logs->prog_bufs[i++] : NULL;
+		if (!log || !log[0])
+			continue;
+		spm_verifier_reason(log, why, sizeof(why));
+		if (!strncmp(bpf_program__section_name(prog), "struct_ops.s/",
+			     13) && strstr(why, "unsupported member"))
+			hint = " (only init and exit may be sleepable)";
+		/* no message, just the instruction it stopped at */
+		insn = isdigit((unsigned char)why[0]) && strstr(why, ": (");
+		snprintf(buf, len, "the verifier rejected program '%s'%s %s%s",
+			 bpf_program__name(prog),
+			 insn ? " at instruction" : ":",
+			 why[0] ? why : "(no reason given)", hint);
+		return log;
+	}
+	if (logs->btf_buf && logs->btf_buf[0]) {
+		spm_verifier_reason(logs->btf_buf, why, sizeof(why));
+		snprintf(buf, len, "the kernel rejected the object's BTF: %s",
+			 why);
+		return logs->btf_buf;
+	}
+	snprintf(buf, len, "cannot load the policy: %s", spm_errno_str(-err));
+	return NULL;
+}
+
+/*
+ * Why the kernel refused to attach the policy @name with errno @err:
+ * its struct spm_ops (.name, .flags) or its init(), which the kernel
+ * records in last_exit as "error NAME: init() failed with -ERRNO".
+ */
+void spm_attach_error(int err, const char *name, bool has_name,
+		      uint64_t flags, const char *last_exit, char *buf,
+		      size_t len)
+{
+	char want[160];
+	int ret;
+
+	snprintf(want, sizeof(want), "error %s: init() failed with %%d",
+		 name);
+	if (has_name && sscanf(last_exit, want, &ret) == 1 && ret == -err) {
+		snprintf(buf, len, "the policy's init() failed: %s",
+			 strerror(err));
+		return;
+	}
+	if (err == EINVAL && !has_name)
+		snprintf(buf, len,
+			 "the kernel refused the policy: its struct spm_ops has no .name");
+	else if (err == EINVAL && flags)
+		snprintf(buf, len,
+			 "the kernel refused the policy's .flags 0x%llx",
+			 (unsigned long long)flags);
+	else
+		snprintf(buf, len, "cannot attach the policy: %s",
+			 spm_errno_str(err));
+}
+
+/* Byte offset and size of member @name of struct @t; -ENOENT if none. */
+static int member_of(const struct btf *btf, const struct btf_type *t,
+		     const char *name, size_t *off, size_t *size)
+{
+	const struct btf_member *m = btf_members(t);
+	__s64 n;
+	int i;
+
+	for (i = 0; i < btf_vlen(t); i++, m++) {
+		if (strcmp(btf__name_by_offset(btf, m->name_off), name))
+			continue;
+		n = btf__resolve_size(btf, m->type);
+		if (n <= 0)
+			return -EINVAL;
+		*off = btf_member_bit_offset(t, i) / 8;
+		*size = n;
+		return 0;
+	}
+	return -ENOENT;
+}
+
+/* Copy member @name of the struct at @data to @dst (at most @len bytes). */
+static int copy_member(const struct btf *btf, const struct btf_type *t,
+		       const char *data, size_t data_size, const char *name,
+		       void *dst, size_t len)
+{
+	size_t off, size;
+
+	if (member_of(btf, t, name, &off, &size) || off + size > data_size)
+		return -EINVAL;
+	memcpy(dst, data + off, size < len ? size : len);
+	return 0;
+}
+
+/*
+ * The policy's exit record: the global of type struct spm_uei in its
+ * global data (UEI_DEFINE()).  Its map in *@map, its type, offset and
+ * size; -ENOENT if the policy has none.
+ */
+static int find_uei(struct bpf_object *obj, struct bpf_map **map,
+		    const struct btf_type **type, size_t *off, size_t *size)
+{
+	const struct btf *btf = bpf_object__btf(obj);
+	const struct btf_var_secinfo *vsi;
+	const struct btf_type *t, *v, *st;
+	int id, i, n;
+
+	n = btf ? btf__type_cnt(btf) : 0;
+	for (id = 1; id < n; id++) {
+		t = btf__type_by_id(btf, id);
+		if (!btf_is_datasec(t))
+			continue;
+		vsi = btf_var_secinfos(t);
+		for (i = 0; i < btf_vlen(t); i++, vsi++) {
+			v = btf__type_by_id(btf, vsi->type);
+			st = btf__type_by_id(btf, btf__resolve_type(btf,
+								    v->type));
+			if (!btf_is_var(v) || !st || !btf_is_struct(st) ||
+			    strcmp(btf__name_by_offset(btf, st->name_off),
+				   SPM_UEI_TYPE))
+				continue;
+			*map = bpf_object__find_map_by_name(obj,
+					btf__name_by_offset(btf, t->name_off));
+			*type = st;
+			*off = vsi->offset;
+			*size = vsi->size;
+			return *map ? 0 : -ENOENT;
+		}
+	}
+	return -ENOENT;
+}
+
+/*
+ * The exit record in @value, @value_size bytes of the map that holds it
+ * (its initial value before the load, its contents after).
+ */
+int spm_uei_from_value(struct bpf_object *obj, const void *value,
+		       size_t value_size, struct spm_uei *uei)
+{
+	const struct btf *btf = bpf_object__btf(obj);
+	const struct btf_type *st;
+	struct bpf_map *map;
+	size_t off, size;
+	const char *data = value;
+	int ret;
+
+	memset(uei, 0, sizeof(*uei));
+	ret = find_uei(obj, &map, &st, &off, &size);
+	if (ret)
+		return ret;
+	if (off + size > value_size)
+		return -EINVAL;
+	data += off;
+	if (copy_member(btf, st, data, size, "kind", &uei->kind,
+			sizeof(uei->kind)) ||
+	    copy_member(btf, st, data, size, "exit_code", &uei->exit_code,
+			sizeof(uei->exit_code)) ||
+	    copy_member(btf, st, data, size, "reason", uei->reason,
+			sizeof(uei->reason) - 1) ||
+	    copy_member(btf, st, data, size, "msg", uei->msg,
+			sizeof(uei->msg) - 1))
+		return -EINVAL;
+	return 0;
+}
+
+/* The exit record from the loaded policy, after the kernel detached it. */
+int spm_read_uei(struct bpf_object *obj, struct spm_uei *uei)
+{
+	const struct btf_type *st;
+	struct bpf_map *map;
+	size_t off, size;
+	__u32 zero = 0;
+	char *value;
+	int ret;
+
+	memset(uei, 0, sizeof(*uei));
+	ret = find_uei(obj, &map, &st, &off, &size);
+	if (ret)
+		return ret;
+	size = bpf_map__value_size(map);
+	value = calloc(1, size);
+	if (!value)
+		return -ENOMEM;
+	ret = bpf_map__lookup_elem(map, &zero, sizeof(zero), value, size, 0);
+	if (!ret)
+		ret = spm_uei_from_value(obj, value, size, uei);
+	free(value);
+	return ret;
+}
+
+/*
+ * What spm-loader exits with after the kernel ejected a policy whose
+ * record is @uei, as sched_ext's loaders do: the policy's own code when it
+ * unregistered itself or was unregistered (kind below @first_error, the
+ * kernel's SPM_EXIT_ERROR) and the code fits an exit status; 1 otherwise.
+ */
+int spm_uei_exit_code(const struct spm_uei *uei, int64_t first_error)
+{
+	if (!uei->kind || uei->kind >= first_error)
+		return SPM_EXIT_FAIL;
+	if (uei->exit_code < 0 || uei->exit_code > 255)
+		return SPM_EXIT_FAIL;
+	return uei->exit_code;
+}
+
+/* SPM_EXIT_ERROR of the kernel's enum spm_exit_kind: the first error. */
+int spm_first_error_kind(const struct btf *vmlinux, int64_t *kind)
+{
+	uint64_t v;
+	int id;
+
+	id = btf__find_by_name_kind(vmlinux, "spm_exit_kind", BTF_KIND_ENUM);
+	if (id < 0 ||
+	    enum_value(vmlinux, btf__type_by_id(vmlinux, id), "SPM_EXIT_ERROR",
+		       &v))
+		return -ENOENT;
+	*kind = (int64_t)v;
 	return 0;
 }
