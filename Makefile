@@ -4,6 +4,8 @@
 #   make kernel   build the patched guest kernel (VANILLA=1: without the series)
 #   make test     build everything, boot the guest and run every test suite
 #   make demo     boot the guest and print where allocations land
+#   make bench    what the series costs, side by side with vanilla 6.12
+#                 (ROUNDS=5 REPS=3): build/bench/report.md and report.svg
 #   make check    checkpatch --strict over kernel-patches/
 #   make clean    remove build outputs except the kernel trees
 
@@ -21,7 +23,7 @@ endif
 SELFTESTS := $(MAKE) -s -C selftests KSRC=$(KSRC) KBUILD=$(KBUILD) \
 	     BPF_KBUILD=$(SPM_KBUILD) OUT=$(SELFTESTS_OUT)
 
-.PHONY: all deps kernel test demo check clean
+.PHONY: all deps kernel test demo bench check clean
 
 all: kernel
 
@@ -42,6 +44,21 @@ test: kernel
 
 demo: kernel
 	@$(SELFTESTS) demo
+
+# The benchmark's kernels (no debug checks), with and without the series,
+# each with its initramfs; the BPF objects are built against the test
+# kernel's vmlinux.h, as for make test.
+BENCH_OUT := $(BUILD)/bench
+bench: kernel
+	@./kernel-patches/build-kernel.sh --bench
+	@./kernel-patches/build-kernel.sh --vanilla --bench
+	@$(MAKE) -s -C selftests KSRC=$(BUILD)/linux KBUILD=$(BUILD)/kbuild-bench \
+		BPF_KBUILD=$(SPM_KBUILD) OUT=$(BENCH_OUT)/patched
+	@$(MAKE) -s -C selftests KSRC=$(BUILD)/linux-vanilla \
+		KBUILD=$(BUILD)/kbuild-vanilla-bench BPF_KBUILD=$(SPM_KBUILD) \
+		OUT=$(BENCH_OUT)/vanilla
+	@./selftests/vm/bench.sh --out $(BENCH_OUT) $(if $(ROUNDS),--rounds $(ROUNDS)) \
+		$(if $(REPS),--reps $(REPS))
 
 # From kernel-patches/: at the top of a git tree checkpatch would read a
 # tracked .patch file as a source file (git_is_single_file).

@@ -10,20 +10,23 @@
  *	struct {
  *		__uint(type, BPF_MAP_TYPE_HASH);
  *		__uint(max_entries, SPM_CGROUP_MAX_ENTRIES);
+ *		__uint(map_flags, BPF_F_NO_PREALLOC);
  *		__type(key, __u64);
  *		__type(value, struct spm_cgroup_entry);
  *	} SPM_CGROUP_TABLE SEC(".maps");
  *
  * keyed by cgroup v2 id (the inode number of the cgroup's directory).
  * spm-loader pins it at /sys/fs/bpf/spm_ops/maps/cgroup_table while the
- * policy is attached, with or without --pin.
+ * policy is attached, with or without --pin.  Entries are allocated as
+ * they are added (BPF_F_NO_PREALLOC): a big table costs memory only when
+ * it is filled.
  */
 #ifndef __SPM_CGROUP_H
 #define __SPM_CGROUP_H
 
 #define SPM_CGROUP_TABLE	cgroup_table
 #define SPM_CGROUP_TABLE_NAME	"cgroup_table"
-#define SPM_CGROUP_MAX_ENTRIES	1024
+#define SPM_CGROUP_MAX_ENTRIES	16384
 /* Nodes an entry can name: the ones of the context's u64 nodemask. */
 #define SPM_CGROUP_MAX_NODES	64
 

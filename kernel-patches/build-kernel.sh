@@ -1,14 +1,16 @@
 #!/bin/bash
 # Build the spm_ops guest kernel from Debian's linux-source-6.12.
 #
-#   build-kernel.sh [--vanilla]
+#   build-kernel.sh [--vanilla] [--bench]
 #
 # Unpacks /usr/src/linux-source-6.12.tar.xz into build/linux (a git tree whose
 # tag "base" is the pristine source), applies the patches named in
 # kernel-patches/series, merges kernel-patches/spm.config over tinyconfig and
 # builds bzImage, vmlinux and what out-of-tree modules need into build/kbuild.
 # --vanilla builds the same configuration without the series, from a
-# worktree at "base", into build/kbuild-vanilla.
+# worktree at "base", into build/kbuild-vanilla.  --bench builds the
+# benchmark's configuration, spm.config with bench.config over it (no debug
+# checks), into build/kbuild-bench (build/kbuild-vanilla-bench).
 #
 # Inputs are hashed: unchanged inputs rebuild nothing; a changed series is
 # re-applied on the pristine tree and make rebuilds only what that touches.
@@ -20,12 +22,17 @@ build=$top/build
 tarball=/usr/src/linux-source-6.12.tar.xz
 tree=$build/linux
 vanilla=0
+bench=0
 
-case "${1:-}" in
---vanilla) vanilla=1 ;;
-"") ;;
-*) echo "build-kernel.sh: unknown argument '$1' (usage: build-kernel.sh [--vanilla])" >&2; exit 2 ;;
-esac
+for arg in "$@"; do
+	case "$arg" in
+	--vanilla) vanilla=1 ;;
+	--bench) bench=1 ;;
+	*) echo "build-kernel.sh: unknown argument '$arg' (usage: build-kernel.sh [--vanilla] [--bench])" >&2; exit 2 ;;
+	esac
+done
+fragments=("$patches/spm.config")
+[ $bench = 1 ] && fragments+=("$patches/bench.config")
 
 die() { echo "build-kernel.sh: $*" >&2; exit 1; }
 git_tree() { git -C "$1" -c user.name=spm-build -c user.email=spm-build@localhost "${@:2}"; }
@@ -78,8 +85,10 @@ else
 	fi
 fi
 
+[ $bench = 1 ] && obj=$obj-bench
+
 # Everything that decides the build: the applied series and the config.
-stamp=$( (echo "$applied"; cat "$patches/spm.config") | sha256sum | cut -c1-16)
+stamp=$( (echo "$applied"; cat "${fragments[@]}") | sha256sum | cut -c1-16)
 if [ "$(cat "$obj/.spm-stamp" 2>/dev/null)" = "$stamp" ] &&
    [ -e "$obj/arch/x86/boot/bzImage" ] && [ -e "$obj/vmlinux" ]; then
 	echo "  KERNEL  $obj is up to date"
@@ -88,13 +97,19 @@ fi
 
 mkdir -p "$obj"
 make -s -C "$src" O="$obj" tinyconfig >/dev/null
-"$src/scripts/kconfig/merge_config.sh" -m -O "$obj" "$obj/.config" "$patches/spm.config" >/dev/null
+"$src/scripts/kconfig/merge_config.sh" -m -O "$obj" "$obj/.config" "${fragments[@]}" >/dev/null
 make -s -C "$src" O="$obj" olddefconfig
 # merge_config drops what Kconfig cannot satisfy: say which, do not build.
-missing=$(grep '^CONFIG_.*=y' "$patches/spm.config" | while read -r opt; do
+# The last fragment that sets an option wins, as in merge_config.
+missing=$(cat "${fragments[@]}" | grep '^CONFIG_.*=[yn]$' |
+	awk -F= '{ last[$1] = $0 } END { for (o in last) print last[o] }' |
+	while read -r opt; do
 	# The series' own options do not exist without it.
 	[ $vanilla = 1 ] && case $opt in CONFIG_SPM=y|CONFIG_SPM_*) continue ;; esac
-	grep -qx "$opt" "$obj/.config" || echo "$opt"
+	case $opt in
+	*=n) ! grep -q "^${opt%=n}=y" "$obj/.config" || echo "$opt" ;;
+	*) grep -qx "$opt" "$obj/.config" || echo "$opt" ;;
+	esac
 done)
 [ -z "$missing" ] || die "config options not set: $missing"
 

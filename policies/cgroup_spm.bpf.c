@@ -57,6 +57,7 @@ static u64 all_nodes;
 struct {
 	__uint(type, BPF_MAP_TYPE_HASH);
 	__uint(max_entries, SPM_CGROUP_MAX_ENTRIES);
+	__uint(map_flags, BPF_F_NO_PREALLOC);
 	__type(key, u64);
 	__type(value, struct spm_cgroup_entry);
 } SPM_CGROUP_TABLE SEC(".maps");

@@ -463,6 +463,8 @@ int module_alloc(const char *cmd, struct mod_result *res)
 			res->ok = v;
 		else if (sscanf(tok, "fail=%ld", &v) == 1)
 			res->fail = v;
+		else if (sscanf(tok, "ns=%lld", &res->ns) == 1)
+			;
 		else if (sscanf(tok, "n%d=%ld", &n, &v) == 2 && n >= 0 &&
 			 n < MAX_NODES)
 			res->node[n] = v;
@@ -1578,7 +1580,8 @@ static void usage(FILE *f)
 		"usage: spm_selftest [-v] [-t NAME]... [-s NODELIST] [-T SECONDS]\n"
 		"       spm_selftest -l\n"
 		"       spm_selftest --touch SIZE\n"
-		"       spm_selftest --demo\n");
+		"       spm_selftest --demo\n"
+		"       spm_selftest --bench [--reps N] [--no-policies] [-t WORD]...\n");
 }
 
 int main(int argc, char **argv)
@@ -1586,6 +1589,9 @@ int main(int argc, char **argv)
 	static const struct option opts[] = {
 		{ "touch", required_argument, NULL, 'X' },
 		{ "demo", no_argument, NULL, 'D' },
+		{ "bench", no_argument, NULL, 'B' },
+		{ "reps", required_argument, NULL, 'R' },
+		{ "no-policies", no_argument, NULL, 'N' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
@@ -1593,7 +1599,8 @@ int main(int argc, char **argv)
 	int nfilters = 0, timeout = DEFAULT_TIMEOUT;
 	int passed = 0, failed = 0, skipped = 0;
 	const struct spm_test **tests;
-	bool list = false, demo = false;
+	bool list = false, demo = false, bench = false, policies = true;
+	int reps = 5;
 	size_t ntests, i;
 	int c, j;
 
@@ -1630,6 +1637,15 @@ int main(int argc, char **argv)
 		case 'D':
 			demo = true;
 			break;
+		case 'B':
+			bench = true;
+			break;
+		case 'R':
+			reps = atoi(optarg);
+			break;
+		case 'N':
+			policies = false;
+			break;
 		case 'h':
 			usage(stdout);
 			return 0;
@@ -1638,7 +1654,7 @@ int main(int argc, char **argv)
 			return 2;
 		}
 	}
-	if (optind < argc || timeout <= 0) {
+	if (optind < argc || timeout <= 0 || reps <= 0 || reps > 15) {
 		usage(stderr);
 		return 2;
 	}
@@ -1666,6 +1682,8 @@ int main(int argc, char **argv)
 	}
 	if (demo)
 		return demo_main();
+	if (bench)
+		return bench_main(nfilters, filters, reps, policies);
 	snapshot_counters();
 	/* Tests that exhaust memory must not take the runner with them. */
 	write_file("/proc/self/oom_score_adj", "-1000");

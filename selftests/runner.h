@@ -148,6 +148,7 @@ struct mod_result {
 	long ok;
 	long fail;
 	long node[MAX_NODES];
+	long long ns;		/* mode=loop: the loop's time */
 };
 /* Write cmd, read the result. 0 or -errno (of the write). */
 int module_alloc(const char *cmd, struct mod_result *res);
@@ -363,6 +364,13 @@ void remove_files(const char *dir, int n);
 
 /* spm_selftest --demo: print where a few allocations land. */
 int demo_main(void);
+/*
+ * spm_selftest --bench: the figures whose names contain one of the words
+ * (all without), each the median of reps measurements, under each shipped
+ * policy too unless !with_policies.  0, or 1 if a figure failed.
+ */
+int bench_main(int nr_words, const char * const *words, int reps,
+	       bool with_policies);
 
 /* "64M", "2G", "4096" -> bytes; 0 on a malformed size. */
 size_t parse_size(const char *s);

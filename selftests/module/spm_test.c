@@ -6,13 +6,16 @@
  * performs allocations; reading the file returns the result of the last
  * command:
  *
- *	mode=page|bulk|vmalloc|timer|irq   how to allocate (default page)
+ *	mode=page|bulk|vmalloc|timer|irq|loop
+ *	                                   how to allocate (default page)
  *	count=N                            pages (default 1)
  *	nid=N                              preferred node, -1 for the local one
  *	mask=NODELIST                      nodemask passed to the allocator
  *	spm=0|1                            __GFP_SPM_NODE
  *	thisnode=0|1                       __GFP_THISNODE
  *	gfp=kernel|atomic                  GFP_KERNEL or GFP_ATOMIC
+ *	lowmem=N                           first hold node N below its low
+ *	                                   watermark (loop only)
  *
  * page allocates order-0 pages one at a time with __alloc_pages(), bulk with
  * the bulk allocator, vmalloc with vmalloc()/vmalloc_node(); timer and irq
@@ -20,10 +23,17 @@
  * irq_work.  All pages of a command are held until the last one is allocated,
  * then their nodes are counted and they are freed.  The result reads
  *
- *	ok=N fail=M n0=.. n1=.. ...
+ *	ok=N fail=M n0=.. n1=.. ... ns=T
  *
  * with one nN= field per possible node.  On a kernel without __GFP_SPM_NODE,
  * spm=1 fails with -EOPNOTSUPP.
+ *
+ * loop is for the benchmark: count times, allocate one page and free it at
+ * once; ns= is the time the loop took (ktime_get_ns(): under QEMU -icount
+ * a count of the instructions executed).  With lowmem=N, node N's zones are
+ * first drained below their low watermark with pages held for the length
+ * of the loop, taken without waking kswapd, so that every allocation of the
+ * loop that prefers node N walks past it.
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
@@ -31,6 +41,8 @@
 #include <linux/debugfs.h>
 #include <linux/gfp.h>
 #include <linux/irq_work.h>
+#include <linux/ktime.h>
+#include <linux/list.h>
 #include <linux/mm.h>
 #include <linux/module.h>
 #include <linux/mutex.h>
@@ -40,12 +52,13 @@
 #include <linux/timer.h>
 #include <linux/uaccess.h>
 #include <linux/vmalloc.h>
+#include <linux/vmstat.h>
 
 #define SPM_TEST_MAX_COUNT		65536
 /* GFP_ATOMIC allocations run with interrupts or bottom halves off. */
 #define SPM_TEST_MAX_ATOMIC_COUNT	4096
 #define SPM_TEST_CMD_MAX		256
-#define SPM_TEST_RESULT_MAX		(32 + 20 * MAX_NUMNODES)
+#define SPM_TEST_RESULT_MAX		(64 + 20 * MAX_NUMNODES)
 
 enum spm_test_mode {
 	SPM_TEST_PAGE,
@@ -53,6 +66,7 @@ enum spm_test_mode {
 	SPM_TEST_VMALLOC,
 	SPM_TEST_TIMER,
 	SPM_TEST_IRQ,
+	SPM_TEST_LOOP,
 };
 
 static const char * const spm_test_modes[] = {
@@ -61,6 +75,7 @@ static const char * const spm_test_modes[] = {
 	[SPM_TEST_VMALLOC]	= "vmalloc",
 	[SPM_TEST_TIMER]	= "timer",
 	[SPM_TEST_IRQ]		= "irq",
+	[SPM_TEST_LOOP]		= "loop",
 };
 
 struct spm_test_req {
@@ -72,6 +87,7 @@ struct spm_test_req {
 	bool spm;
 	bool thisnode;
 	bool atomic;
+	int lowmem_nid;
 };
 
 /* One command in flight: the pages and, for timer/irq, the deferred work. */
@@ -81,6 +97,7 @@ struct spm_test_run {
 	struct page **pages;
 	unsigned int nr;
 	unsigned int *per_node;
+	u64 ns;
 	bool wrong_context;
 	struct timer_list timer;
 	struct irq_work irq_work;
@@ -101,6 +118,7 @@ static int spm_test_parse(char *cmd, struct spm_test_req *req)
 	req->mode = SPM_TEST_PAGE;
 	req->count = 1;
 	req->nid = NUMA_NO_NODE;
+	req->lowmem_nid = NUMA_NO_NODE;
 
 	while ((tok = strsep(&cmd, " \t\n")) != NULL) {
 		if (!*tok)
@@ -123,6 +141,10 @@ static int spm_test_parse(char *cmd, struct spm_test_req *req)
 				return ret;
 		} else if (!strcmp(tok, "nid")) {
 			ret = kstrtoint(val, 0, &req->nid);
+			if (ret)
+				return ret;
+		} else if (!strcmp(tok, "lowmem")) {
+			ret = kstrtoint(val, 0, &req->lowmem_nid);
 			if (ret)
 				return ret;
 		} else if (!strcmp(tok, "mask")) {
@@ -169,6 +191,11 @@ static int spm_test_parse(char *cmd, struct spm_test_req *req)
 	/* vmalloc() takes neither flags nor a nodemask from its callers. */
 	if (req->mode == SPM_TEST_VMALLOC &&
 	    (req->has_mask || req->spm || req->thisnode || req->atomic))
+		return -EINVAL;
+	if (req->lowmem_nid != NUMA_NO_NODE &&
+	    (req->mode != SPM_TEST_LOOP || req->lowmem_nid < 0 ||
+	     req->lowmem_nid >= MAX_NUMNODES ||
+	     !node_state(req->lowmem_nid, N_MEMORY)))
 		return -EINVAL;
 	/* __GFP_THISNODE needs a node to stay on. */
 	if (req->thisnode && req->nid == NUMA_NO_NODE)
@@ -236,6 +263,95 @@ static void spm_test_alloc_bulk(struct spm_test_run *run)
 	run->nr = filled;
 }
 
+/* Pages held by lowmem=: order-0 and larger blocks, freed after the loop. */
+struct spm_test_held {
+	struct list_head order0;
+	struct list_head blocks;
+};
+
+#define SPM_TEST_BLOCK_ORDER	(MAX_PAGE_ORDER - 1)
+
+static bool spm_test_above_low(int nid)
+{
+	pg_data_t *pgdat = NODE_DATA(nid);
+	int z;
+
+	for (z = 0; z < MAX_NR_ZONES; z++) {
+		struct zone *zone = &pgdat->node_zones[z];
+
+		if (populated_zone(zone) &&
+		    zone_page_state(zone, NR_FREE_PAGES) > low_wmark_pages(zone))
+			return true;
+	}
+	return false;
+}
+
+/*
+ * Take node nid's free pages until each zone is below its low watermark (or
+ * the allocator refuses): no reclaim and no kswapd, so the node stays there
+ * while the loop runs.
+ */
+static void spm_test_drain(int nid, struct spm_test_held *held)
+{
+	const gfp_t gfp = __GFP_THISNODE | __GFP_NOWARN | __GFP_NORETRY;
+	struct page *page;
+
+	while (spm_test_above_low(nid)) {
+		page = alloc_pages_node(nid, gfp, SPM_TEST_BLOCK_ORDER);
+		if (!page)
+			break;
+		list_add(&page->lru, &held->blocks);
+	}
+	while (spm_test_above_low(nid)) {
+		page = alloc_pages_node(nid, gfp, 0);
+		if (!page)
+			break;
+		list_add(&page->lru, &held->order0);
+		cond_resched();
+	}
+}
+
+static void spm_test_release(struct spm_test_held *held)
+{
+	struct page *page, *next;
+
+	list_for_each_entry_safe(page, next, &held->blocks, lru)
+		__free_pages(page, SPM_TEST_BLOCK_ORDER);
+	list_for_each_entry_safe(page, next, &held->order0, lru)
+		__free_page(page);
+}
+
+/* Allocate a page and free it, count times; time the whole loop. */
+static void spm_test_loop(struct spm_test_run *run)
+{
+	struct spm_test_req *req = run->req;
+	nodemask_t *mask = req->has_mask ? &req->mask : NULL;
+	int nid = spm_test_nid(req);
+	struct spm_test_held held;
+	unsigned int i;
+	u64 start;
+
+	INIT_LIST_HEAD(&held.order0);
+	INIT_LIST_HEAD(&held.blocks);
+	if (req->lowmem_nid != NUMA_NO_NODE)
+		spm_test_drain(req->lowmem_nid, &held);
+
+	start = ktime_get_ns();
+	for (i = 0; i < req->count; i++) {
+		struct page *page = __alloc_pages(run->gfp, 0, nid, mask);
+
+		if (page) {
+			run->per_node[page_to_nid(page)]++;
+			run->nr++;
+			__free_page(page);
+		}
+		if (!req->atomic)
+			cond_resched();
+	}
+	run->ns = ktime_get_ns() - start;
+	spm_test_release(&held);
+}
+
 static void spm_test_timer_fn(struct timer_list *t)
 {
 	struct spm_test_run *run = from_timer(run, t, timer);
@@ -263,7 +379,8 @@ static void spm_test_record(struct spm_test_run *run)
 	size_t len;
 	int nid;
 
-	for (i = 0; i < run->nr; i++) {
+	/* loop counted and freed its pages as it went. */
+	for (i = 0; i < run->nr && req->mode != SPM_TEST_LOOP; i++) {
 		run->per_node[page_to_nid(run->pages[i])]++;
 		if (req->mode != SPM_TEST_VMALLOC)
 			__free_page(run->pages[i]);
@@ -275,6 +392,10 @@ static void spm_test_record(struct spm_test_run *run)
 		len += scnprintf(spm_test_result + len,
 				 sizeof(spm_test_result) - len, " n%d=%u", nid,
 				 run->per_node[nid]);
+	if (req->mode == SPM_TEST_LOOP)
+		len += scnprintf(spm_test_result + len,
+				 sizeof(spm_test_result) - len, " ns=%llu",
+				 run->ns);
 	scnprintf(spm_test_result + len, sizeof(spm_test_result) - len, "\n");
 }
 
@@ -325,6 +446,9 @@ static int spm_test_run(struct spm_test_req *req)
 		break;
 	case SPM_TEST_BULK:
 		spm_test_alloc_bulk(run);
+		break;
+	case SPM_TEST_LOOP:
+		spm_test_loop(run);
 		break;
 	case SPM_TEST_VMALLOC:
 		ret = spm_test_vmalloc(run);

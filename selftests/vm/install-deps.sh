@@ -13,6 +13,7 @@ packages=(
 	busybox-static
 	numactl libnuma-dev
 	libjansson-dev libclang-rt-19-dev systemd
+	python3 gnuplot-nox
 )
 
 missing=()

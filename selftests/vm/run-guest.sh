@@ -5,19 +5,23 @@
 #
 #   run-guest.sh [--kernel BZIMAGE] [--initrd CPIO.GZ] [--out DIR]
 #                [--append "extra kernel cmdline"] [--args "runner args"]
-#                [--demo] [--verbose]
+#                [--demo | --bench "bench args"] [--cpuless N]
+#                [--spm NODELIST] [--icount] [--verbose]
 #
 # Builds nothing (make does).  Topology: node 0 = cpu0 + 1 GiB, node 1 =
-# cpu1 + 1 GiB, nodes 2 and 3 CPU-less with 1 GiB each, booted with
-# spm_nodes=2-3; system RAM stays below 4 GiB so the SPM nodes are
-# ZONE_NORMAL.  The console goes to DIR/guest.log, the runner's own output
-# (second serial port) to DIR/runner.log.
+# cpu1 + 1 GiB, then --cpuless (default 2) CPU-less nodes sharing 2 GiB,
+# booted with spm_nodes=--spm (default 2-3; "" boots without); system RAM
+# stays below 4 GiB so the CPU-less nodes are ZONE_NORMAL.  The console
+# goes to DIR/guest.log, the runner's own output (second serial port) to
+# DIR/runner.log.
 #
 # Prints the runner's lines and ends with its "N passed, N failed, N
 # skipped" line, one more failure counted when the harness itself failed:
 # no exit marker, a non-zero exit, a time-out, or a kernel splat in the
 # log.  Exits non-zero on any failure.  --demo runs spm_selftest --demo
-# instead of the suite: no summary line, the same splat checks.
+# instead of the suite, --bench spm_selftest --bench: no summary line, the
+# same splat checks.  --icount runs the guest under -icount
+# shift=0,sleep=off: its clock counts executed instructions (benchmarks).
 #
 # Environment: SPM_TIMEOUT (seconds, default 900), SPM_ACCEL (default tcg;
 # KVM hangs after the option ROM on the machines this was written on).
@@ -32,11 +36,14 @@ append=
 args=
 demo=0
 verbose=0
+cpuless=2
+spm=2-3
+icount=0
 timeout=${SPM_TIMEOUT:-900}
 accel=${SPM_ACCEL:-tcg}
 
 usage() {
-	sed -n '6,8p' "$0" | sed 's/^# *//' >&2
+	sed -n '6,9p' "$0" | sed 's/^# *//' >&2
 	exit 2
 }
 
@@ -48,6 +55,10 @@ while [ $# -gt 0 ]; do
 	--append) append=${2?}; shift 2 ;;
 	--args) args=${2?}; shift 2 ;;
 	--demo) demo=1; args=--demo; shift ;;
+	--bench) demo=1; args="--bench ${2?}"; shift 2 ;;
+	--cpuless) cpuless=${2:?}; shift 2 ;;
+	--spm) spm=${2?}; shift 2 ;;
+	--icount) icount=1; shift ;;
 	--verbose|-v) verbose=1; shift ;;
 	-h|--help) usage ;;
 	*) echo "run-guest.sh: unknown argument '$1'" >&2; usage ;;
@@ -67,24 +78,34 @@ runner_log=$out/runner.log
 rm -f "$guest_log" "$runner_log"
 : > "$runner_log"
 
-cmdline="console=ttyS0 spm_nodes=2-3 panic=-1 oops=panic"
+case $cpuless in
+''|*[!0-9]*) echo "run-guest.sh: --cpuless takes a number, not '$cpuless'" >&2; exit 2 ;;
+esac
+[ "$cpuless" -ge 1 ] && [ "$cpuless" -le 32 ] ||
+	{ echo "run-guest.sh: --cpuless takes 1 to 32, not $cpuless" >&2; exit 2; }
+
+cmdline="console=ttyS0 panic=-1 oops=panic"
+[ -n "$spm" ] && cmdline+=" spm_nodes=$spm"
 cmdline+=" brd.rd_nr=1 brd.rd_size=65536"
 [ -n "$append" ] && cmdline+=" $append"
 # The runner's arguments: commas for spaces, one kernel parameter.
 [ -n "$args" ] && cmdline+=" spm.args=$(echo $args | tr ' ' ,)"
 
+# 2 GiB for the CPU-less nodes, in whole MiB each.
+cpuless_mb=$((2048 / cpuless))
 qemu=(qemu-system-x86_64
 	-machine pc,max-ram-below-4g=2G -accel "$accel"
-	-smp 2,sockets=2,cores=1,threads=1 -m 4G
+	-smp 2,sockets=2,cores=1,threads=1 -m $((2048 + cpuless_mb * cpuless))M
 	-object memory-backend-ram,id=m0,size=1G
 	-object memory-backend-ram,id=m1,size=1G
-	-object memory-backend-ram,id=m2,size=1G
-	-object memory-backend-ram,id=m3,size=1G
 	-numa node,nodeid=0,cpus=0,memdev=m0
-	-numa node,nodeid=1,cpus=1,memdev=m1
-	-numa node,nodeid=2,memdev=m2
-	-numa node,nodeid=3,memdev=m3
-	-kernel "$kernel" -initrd "$initrd" -append "$cmdline"
+	-numa node,nodeid=1,cpus=1,memdev=m1)
+for ((n = 2; n < 2 + cpuless; n++)); do
+	qemu+=(-object "memory-backend-ram,id=m$n,size=${cpuless_mb}M"
+	       -numa "node,nodeid=$n,memdev=m$n")
+done
+[ $icount = 1 ] && qemu+=(-icount shift=0,sleep=off)
+qemu+=(-kernel "$kernel" -initrd "$initrd" -append "$cmdline"
 	-display none -monitor none -no-reboot
 	-serial stdio -serial "file:$runner_log")
 
@@ -128,7 +149,7 @@ fi
 summary=$(grep -a -E "$summary_re" <<< "$runner_out" | tail -n 1)
 passed=0 failed=0 skipped=0
 if [ $demo = 1 ]; then
-	[ "$rc" = 0 ] || problems+=("spm_selftest --demo exited with $rc")
+	[ "$rc" = 0 ] || problems+=("spm_selftest $args exited with $rc")
 elif [ -n "$summary" ]; then
 	read -r passed _ failed _ skipped _ <<< "$summary"
 else
