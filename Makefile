@@ -7,6 +7,8 @@
 #   make bench    what the series costs, side by side with vanilla 6.12
 #                 (ROUNDS=5 REPS=3): build/bench/report.md and report.svg
 #   make check    checkpatch --strict over kernel-patches/
+#   make install  spm-loader, its man page, the policies and the systemd
+#                 unit spm-policy@.service (PREFIX=/usr/local, DESTDIR)
 #   make clean    remove build outputs except the kernel trees
 
 BUILD    := $(CURDIR)/build
@@ -23,7 +25,7 @@ endif
 SELFTESTS := $(MAKE) -s -C selftests KSRC=$(KSRC) KBUILD=$(KBUILD) \
 	     BPF_KBUILD=$(SPM_KBUILD) OUT=$(SELFTESTS_OUT)
 
-.PHONY: all deps kernel test demo bench check clean
+.PHONY: all deps kernel test demo bench check install clean
 
 all: kernel
 
@@ -62,6 +64,11 @@ bench: kernel
 
 # From kernel-patches/: at the top of a git tree checkpatch would read a
 # tracked .patch file as a source file (git_is_single_file).
+# The policies need the series' vmlinux.h: "make kernel" first.
+install:
+	@$(MAKE) -s -C bpf policies
+	@$(MAKE) -s -C loader install
+
 check:
 	@cd kernel-patches && $(KSRC)/scripts/checkpatch.pl --strict --no-tree \
 		--terse *.patch && echo "  CHECK   checkpatch --strict: no findings"
