@@ -398,7 +398,8 @@ static int parse_cmd(int argc, char **argv, struct spm_args *a, char *err,
 int spm_parse_args(int argc, char **argv, struct spm_args *args,
 		   char *err, size_t errlen)
 {
-	bool help = false;
+	bool help = false, failed = false;
+	char why[SPM_ERRLEN];
 	int c;
 
 	memset(args, 0, sizeof(*args));
@@ -422,8 +423,21 @@ int spm_parse_args(int argc, char **argv, struct spm_args *args,
 			args->cmd = SPM_CMD_VERSION;
 			break;
 		default:
-			return opt_error("", c, argv[optind - 1], err, errlen);
+			if (!failed)
+				opt_error("", c, argv[optind - 1], err, errlen);
+			failed = true;
+			break;
 		}
+	}
+	if (failed) {
+		/* only for a -j of the command, to print the error as JSON */
+		args->cmd = optind < argc ? find_cmd(argv[optind]) :
+					    SPM_CMD_NONE;
+		if (args->cmd != SPM_CMD_NONE && args->cmd != SPM_CMD_HELP)
+			parse_cmd(argc - optind, argv + optind, args, why,
+				  sizeof(why));
+		args->cmd = SPM_CMD_NONE;
+		return -EINVAL;
 	}
 	if (args->cmd == SPM_CMD_VERSION)
 		return 0;
