@@ -215,6 +215,27 @@ struct bpf_map *spm_find_ops_map(struct bpf_object *obj, const char *file,
 	return found;
 }
 
+/* Byte offset and size of member @name of struct @t; -ENOENT if none. */
+static int member_of(const struct btf *btf, const struct btf_type *t,
+		     const char *name, size_t *off, size_t *size)
+{
+	const struct btf_member *m = btf_members(t);
+	__s64 n;
+	int i;
+
+	for (i = 0; i < btf_vlen(t); i++, m++) {
+		if (strcmp(btf__name_by_offset(btf, m->name_off), name))
+			continue;
+		n = btf__resolve_size(btf, m->type);
+		if (n <= 0)
+			return -EINVAL;
+		*off = btf_member_bit_offset(t, i) / 8;
+		*size = n;
+		return 0;
+	}
+	return -ENOENT;
+}
+
 /*
  * The bytes of member @name in the initial value of the struct_ops map
  * @map, and their number in *@size; NULL if there is no such member.
@@ -223,30 +244,16 @@ static const char *ops_member(struct bpf_object *obj, struct bpf_map *map,
 			      const char *name, size_t *size)
 {
 	const struct btf *btf = bpf_object__btf(obj);
-	const struct btf_member *m;
 	const struct btf_type *t;
-	const char *data;
 	size_t data_size, off;
-	__s64 n;
-	int i;
+	const char *data;
 
 	data = bpf_map__initial_value(map, &data_size);
 	t = btf ? btf__type_by_id(btf, bpf_map__btf_value_type_id(map)) : NULL;
-	if (!data || !t || !btf_is_struct(t))
+	if (!data || !t || !btf_is_struct(t) ||
+	    member_of(btf, t, name, &off, size) || off + *size > data_size)
 		return NULL;
-
-	m = btf_members(t);
-	for (i = 0; i < btf_vlen(t); i++, m++) {
-		if (strcmp(btf__name_by_offset(btf, m->name_off), name))
-			continue;
-		off = btf_member_bit_offset(t, i) / 8;
-		n = btf__resolve_size(btf, m->type);
-		if (n <= 0 || off + n > data_size)
-			return NULL;
-		*size = n;
-		return data + off;
-	}
-	return NULL;
+	return data + off;
 }
 
 /*
@@ -689,27 +696,6 @@ void spm_attach_error(int err, const char *name, bool has_name,
 	else
 		snprintf(buf, len, "cannot attach the policy: %s",
 			 spm_errno_str(err));
-}
-
-/* Byte offset and size of member @name of struct @t; -ENOENT if none. */
-static int member_of(const struct btf *btf, const struct btf_type *t,
-		     const char *name, size_t *off, size_t *size)
-{
-	const struct btf_member *m = btf_members(t);
-	__s64 n;
-	int i;
-
-	for (i = 0; i < btf_vlen(t); i++, m++) {
-		if (strcmp(btf__name_by_offset(btf, m->name_off), name))
-			continue;
-		n = btf__resolve_size(btf, m->type);
-		if (n <= 0)
-			return -EINVAL;
-		*off = btf_member_bit_offset(t, i) / 8;
-		*size = n;
-		return 0;
-	}
-	return -ENOENT;
 }
 
 /* Copy member @name of the struct at @data to @dst (at most @len bytes). */

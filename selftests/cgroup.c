@@ -613,8 +613,8 @@ TEST(cgroup_policy_spill, "cgroup_spm: batch spills onto its node only once syst
 
 /* ---- changing the table while the policy runs ---- */
 
-/* spm-loader ARGS must fail with exit 1 and one line containing want. */
-static int loader_refuses(const char *args, const char *want)
+/* spm-loader ARGS must fail with exit code and one line containing want. */
+static int loader_exits(const char *args, const char *want, int code)
 {
 	const char *words[] = { "spm-loader: ", want, NULL };
 	char out[4096], what[512];
@@ -622,8 +622,14 @@ static int loader_refuses(const char *args, const char *want)
 
 	r = loader_cmd(args, out, sizeof(out));
 	snprintf(what, sizeof(what), "spm-loader %s", args);
-	CHECK(r == 1, "%s: exit %d, expected 1: %s", what, r, out);
+	CHECK(r == code, "%s: exit %d, expected %d: %s", what, r, code, out);
 	return check_one_line(what, out, words);
+}
+
+/* A runtime failure: exit 1. */
+static int loader_refuses(const char *args, const char *want)
+{
+	return loader_exits(args, want, 1);
 }
 
 /* In other: the entry set, changed and removed under its feet. */
@@ -740,12 +746,12 @@ static int test_live(void)
 	if (r == PASS) {
 		snprintf(cmd, sizeof(cmd), "cgroup set " CG_PATH("other") "=%d:12X",
 			 node_a);
-		r = loader_refuses(cmd, "bad size '12X'");
+		r = loader_exits(cmd, "bad size '12X'", 2);	/* usage */
 	}
 	if (r == PASS) {
 		snprintf(cmd, sizeof(cmd), "cgroup set " CG_PATH("other") "=%d:fast",
 			 node_a);
-		r = loader_refuses(cmd, "bad mode 'fast' (explicit or spill)");
+		r = loader_exits(cmd, "bad mode 'fast' (explicit or spill)", 2);
 	}
 	if (r == PASS)
 		r = loader_refuses("cgroup rm " CG_PATH("batch"),

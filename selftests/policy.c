@@ -441,10 +441,11 @@ TEST(loader_pin, "spm-loader attach --pin outlives the loader; spm-loader detach
 /*
  * Attach obj in the foreground, make the module ask for SPM node pages,
  * expect the kernel to eject the policy with last_exit starting with
- * want_exit, and the loader to report it and exit 1.
+ * want_exit, and the loader to report it and exit with want_code (1, or
+ * the code of a policy that exited on its own).
  */
 static int check_ejected(const char *obj, const char *name,
-			 const char *want_exit)
+			 const char *want_exit, int want_code)
 {
 	long ejected = spm_attr_long("nr_ejected");
 	char cmd[128], out[4096], last[512], line[600];
@@ -468,9 +469,9 @@ static int check_ejected(const char *obj, const char *name,
 	}
 	loader_output(&fg, out, sizeof(out));
 	info("loader: status %#x: %s", fg.status, out);
-	CHECK(WIFEXITED(fg.status) && WEXITSTATUS(fg.status) == 1,
-	      "the loader ended with status %#x, expected exit 1: %s",
-	      fg.status, out);
+	CHECK(WIFEXITED(fg.status) && WEXITSTATUS(fg.status) == want_code,
+	      "the loader ended with status %#x, expected exit %d: %s",
+	      fg.status, want_code, out);
 	r = check_detached();
 	if (r != PASS)
 		return r;
@@ -492,19 +493,19 @@ static int check_ejected(const char *obj, const char *name,
 }
 
 /* check_ejected() of test policy @name, last_exit from @fmt and the node. */
-static int check_test_ejected(const char *name, const char *fmt)
+static int check_test_ejected(const char *name, const char *fmt, int code)
 {
 	char obj[128], want[128];
 
 	snprintf(obj, sizeof(obj), TEST_BPF_DIR "/%s.bpf.o", name);
 	snprintf(want, sizeof(want), fmt, first_spm());
-	return check_ejected(obj, name, want);
+	return check_ejected(obj, name, want, code);
 }
 
 static int test_policy_error(void)
 {
 	return check_test_ejected("test_error",
-		"bpf_error test_error: test_error: refusing node %d ");
+		"bpf_error test_error: test_error: refusing node %d ", 1);
 }
 TEST(policy_error, "spm_error() in admit() ejects the policy: last_exit, nr_ejected, the loader's line, default verdict",
 	need_test_policies, test_policy_error, cleanup_policy);
@@ -512,17 +513,31 @@ TEST(policy_error, "spm_error() in admit() ejects the policy: last_exit, nr_ejec
 static int test_policy_bad_return(void)
 {
 	return check_test_ejected("test_bad_return",
-		"bad_return test_bad_return: admit() returned 7 for node %d");
+		"bad_return test_bad_return: admit() returned 7 for node %d", 1);
 }
 TEST(policy_bad_return, "admit() returning 7 ejects the policy with kind bad_return",
 	need_test_policies, test_policy_bad_return, cleanup_policy);
 
 static int test_policy_exit(void)
 {
-	return check_test_ejected("test_exit",
-		"unregistered_by_bpf test_exit: test_exit: done after node %d");
+	char out[4096], line[128];
+	int r;
+
+	r = check_test_ejected("test_exit",
+		"unregistered_by_bpf test_exit: test_exit: done after node %d",
+		42);
+	if (r != PASS)
+		return r;
+	/* The loader read the policy's exit record. */
+	loader_output(&fg, out, sizeof(out));
+	snprintf(line, sizeof(line),
+		 "EXIT: unregistered_by_bpf (test_exit: done after node %d)\n",
+		 first_spm());
+	CHECK(strstr(out, line), "the loader did not print '%.*s': %s",
+	      (int)strlen(line) - 1, line, out);
+	return PASS;
 }
-TEST(policy_exit, "spm_exit() in admit() detaches the policy with kind unregistered_by_bpf",
+TEST(policy_exit, "spm_exit(42) in admit() detaches the policy (unregistered_by_bpf); the loader prints its exit record and exits 42",
 	need_test_policies, test_policy_exit, cleanup_policy);
 
 /* ---- what a policy can and cannot do ---- */
