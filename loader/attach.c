@@ -361,7 +361,7 @@ static struct bpf_link *attach(struct attach_ctx *c)
 }
 
 /* {"event": @event, "policy": NAME} */
-static json_t *event(const char *event, const char *name)
+json_t *spm_event_json(const char *event, const char *name)
 {
 	json_t *o = json_object();
 
@@ -372,28 +372,57 @@ static json_t *event(const char *event, const char *name)
 	return o;
 }
 
-static void report_attached(struct attach_ctx *c, bool pinned)
+/* {"event": "attached", "policy", "pinned": PATH|null, "cgroups": [...]} */
+json_t *spm_attached_json(const char *name, bool pinned,
+			  const struct spm_cgroup_req *reqs, int nr)
 {
-	json_t *o;
+	json_t *o = spm_event_json("attached", name);
 
-	if (!spm_json) {
-		if (pinned)
-			printf("spm-loader: policy %s attached and pinned at %s\n",
-			       c->name, SPM_PIN_PATH);
-		spm_print_reqs(c->reqs, c->nr_reqs);
-		if (!pinned)
-			printf("spm-loader: policy %s attached\n", c->name);
-		fflush(stdout);
-		return;
-	}
-	o = event("attached", c->name);
 	if (o) {
 		json_object_set_new(o, "pinned", pinned ?
 				    json_string(SPM_PIN_PATH) : json_null());
-		json_object_set_new(o, "cgroups",
-				    spm_reqs_json(c->reqs, c->nr_reqs));
+		json_object_set_new(o, "cgroups", spm_reqs_json(reqs, nr));
 	}
-	spm_emit(o);
+	return o;
+}
+
+/*
+ * {"event": "ejected", "policy", "last_exit": {...}|null, "exit": {"kind",
+ * "reason", "code", "message"}|null}: the kernel's last_exit @line and the
+ * policy's exit record @uei (NULL if it has none).
+ */
+json_t *spm_ejected_json(const char *name, const char *line,
+			 const struct spm_uei *uei)
+{
+	json_t *o = spm_event_json("ejected", name), *x = NULL;
+
+	if (!o)
+		return NULL;
+	if (uei)
+		x = json_pack("{s:I, s:o, s:I, s:o}", "kind",
+			      (json_int_t)uei->kind, "reason",
+			      spm_json_str(uei->reason), "code",
+			      (json_int_t)uei->exit_code, "message",
+			      spm_json_str(uei->msg));
+	json_object_set_new(o, "last_exit", spm_last_exit_json(line));
+	json_object_set_new(o, "exit", x ? x : json_null());
+	return o;
+}
+
+static void report_attached(struct attach_ctx *c, bool pinned)
+{
+	if (spm_json) {
+		spm_emit(spm_attached_json(c->name, pinned, c->reqs,
+					   c->nr_reqs));
+		return;
+	}
+	if (pinned)
+		printf("spm-loader: policy %s attached and pinned at %s\n",
+		       c->name, SPM_PIN_PATH);
+	spm_print_reqs(c->reqs, c->nr_reqs);
+	if (!pinned)
+		printf("spm-loader: policy %s attached\n", c->name);
+	fflush(stdout);
 }
 
 /*
@@ -406,7 +435,6 @@ static int report_ejected(struct attach_ctx *c)
 	char line[1024] = "";
 	struct spm_uei uei;
 	bool has_uei;
-	json_t *o, *x;
 	int i;
 
 	/* last_exit is written before the link goes, but poll may be early */
@@ -418,33 +446,16 @@ static int report_ejected(struct attach_ctx *c)
 	}
 	has_uei = !spm_read_uei(c->obj, &uei) && uei.kind;
 
-	if (!spm_json) {
+	if (spm_json) {
+		spm_emit(spm_ejected_json(c->name, line,
+					  has_uei ? &uei : NULL));
+	} else {
 		spm_err("policy %s ejected: %s", c->name,
 			line[0] ? line : "(no exit information)");
 		if (has_uei)
 			fprintf(stderr, "EXIT: %s%s%s%s\n", uei.reason,
 				uei.msg[0] ? " (" : "", uei.msg,
 				uei.msg[0] ? ")" : "");
-	} else {
-		o = event("ejected", c->name);
-		x = has_uei ? json_object() : json_null();
-		if (o && has_uei && x) {
-			json_object_set_new(x, "kind", json_integer(uei.kind));
-			json_object_set_new(x, "reason",
-					    spm_json_str(uei.reason));
-			json_object_set_new(x, "code",
-					    json_integer(uei.exit_code));
-			json_object_set_new(x, "message",
-					    spm_json_str(uei.msg));
-		}
-		if (o) {
-			json_object_set_new(o, "last_exit",
-					    spm_last_exit_json(line));
-			json_object_set_new(o, "exit", x);
-		} else {
-			json_decref(x);
-		}
-		spm_emit(o);
 	}
 	return has_uei ? spm_uei_exit_code(&uei, c->first_error) :
 			 SPM_EXIT_FAIL;
@@ -494,7 +505,7 @@ static int foreground(struct attach_ctx *c, struct bpf_link *link, int sfd)
 		return SPM_EXIT_FAIL;
 	}
 	if (spm_json)
-		spm_emit(event("detached", c->name));
+		spm_emit(spm_event_json("detached", c->name));
 	else
 		printf("spm-loader: policy %s detached\n", c->name);
 	return SPM_EXIT_OK;
@@ -640,7 +651,8 @@ static int detach_pinned(void)
 static int report_detached(const char *name)
 {
 	if (spm_json)
-		spm_emit(event("detached", name[0] ? name : "(unknown)"));
+		spm_emit(spm_event_json("detached",
+					name[0] ? name : "(unknown)"));
 	else
 		printf("spm-loader: policy %s detached\n",
 		       name[0] ? name : "(unknown)");

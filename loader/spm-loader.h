@@ -201,6 +201,13 @@ int spm_uei_exit_code(const struct spm_uei *uei, int64_t first_error);
 
 /* ---- attach.c: attach and detach ---- */
 
+struct spm_cgroup_req;
+
+json_t *spm_event_json(const char *event, const char *name);
+json_t *spm_attached_json(const char *name, bool pinned,
+			  const struct spm_cgroup_req *reqs, int nr);
+json_t *spm_ejected_json(const char *name, const char *line,
+			 const struct spm_uei *uei);
 int spm_cmd_attach(const struct spm_args *a);
 int spm_cmd_detach(const struct spm_args *a);
 

@@ -1504,6 +1504,38 @@ static void test_load_error(void)
 	bpf_object__close(obj);
 }
 
+static void test_attach_json(void)
+{
+	struct spm_cgroup_req req = {
+		.id = 5, .path = "/c/gpu", .entry = { .nodes = 0x4 },
+	};
+	struct spm_uei uei = {
+		.kind = 2, .exit_code = 42, .reason = "unregistered_by_bpf",
+		.msg = "done",
+	};
+
+	check_json("attach json: attached in the foreground",
+		   spm_attached_json("p", false, NULL, 0),
+		   "{\"event\":\"attached\",\"policy\":\"p\",\"pinned\":null,\"cgroups\":[]}");
+	check_json("attach json: attached, pinned, with --allow",
+		   spm_attached_json("p", true, &req, 1),
+		   "{\"event\":\"attached\",\"policy\":\"p\",\"pinned\":\"" SPM_PIN_PATH "\","
+		   "\"cgroups\":[{\"id\":5,\"path\":\"/c/gpu\",\"nodes\":[{\"node\":2,\"mode\":\"explicit\",\"quota\":null}]}]}");
+	check_json("attach json: detached", spm_event_json("detached", "p"),
+		   "{\"event\":\"detached\",\"policy\":\"p\"}");
+	check_json("attach json: ejected, with the exit record",
+		   spm_ejected_json("p", "unregistered_by_bpf p: done", &uei),
+		   "{\"event\":\"ejected\",\"policy\":\"p\",\"last_exit\":{\"kind\":\"unregistered_by_bpf\","
+		   "\"policy\":\"p\",\"message\":\"done\"},\"exit\":{\"kind\":2,\"reason\":\"unregistered_by_bpf\","
+		   "\"code\":42,\"message\":\"done\"}}");
+	check_json("attach json: ejected, no exit record",
+		   spm_ejected_json("p", "", NULL),
+		   "{\"event\":\"ejected\",\"policy\":\"p\",\"last_exit\":null,\"exit\":null}");
+	check_json("cgroup set json", json_pack("{s:o}", "set",
+						 spm_reqs_json(&req, 1)),
+		   "{\"set\":[{\"id\":5,\"path\":\"/c/gpu\",\"nodes\":[{\"node\":2,\"mode\":\"explicit\",\"quota\":null}]}]}");
+}
+
 static void test_cgroup_json(void)
 {
 	struct spm_cgroup_entry e = {
@@ -2113,6 +2145,7 @@ int main(int argc, char **argv)
 	test_verifier_reason();
 	test_load_error();
 	test_cgroup_json();
+	test_attach_json();
 	test_status();
 	test_stats();
 	test_cgroup_resolve();
