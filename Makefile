@@ -7,6 +7,8 @@
 #   make bench    what the series costs, side by side with vanilla 6.12
 #                 (ROUNDS=5 REPS=3): build/bench/report.md and report.svg
 #   make check    checkpatch --strict over kernel-patches/
+#   make check-configs  the series builds in each configuration of
+#                 kernel-patches/configs/ (mm/, kernel/, drivers/base/)
 #   make install  spm-loader, its man page, the policies and the systemd
 #                 unit spm-policy@.service (PREFIX=/usr/local, DESTDIR)
 #   make clean    remove build outputs except the kernel trees
@@ -25,7 +27,7 @@ endif
 SELFTESTS := $(MAKE) -s -C selftests KSRC=$(KSRC) KBUILD=$(KBUILD) \
 	     BPF_KBUILD=$(SPM_KBUILD) OUT=$(SELFTESTS_OUT)
 
-.PHONY: all deps kernel test demo bench check install clean
+.PHONY: all deps kernel test demo bench check check-configs install clean
 
 all: kernel
 
@@ -72,6 +74,12 @@ install:
 check:
 	@cd kernel-patches && $(KSRC)/scripts/checkpatch.pl --strict --no-tree \
 		--terse *.patch && echo "  CHECK   checkpatch --strict: no findings"
+
+# Configurations users have, each compiled where the series lives, -Werror;
+# build/check-configs/VARIANT.log (VARIANTS="memcg-n distro": only those).
+# Needs build/linux ("make kernel").
+check-configs:
+	@./kernel-patches/check-configs.sh $(VARIANTS)
 
 clean:
 	@$(MAKE) -s -C selftests clean
