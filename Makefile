@@ -5,7 +5,7 @@
 #   make test     build everything, boot the guest and run every test suite
 #   make demo     boot the guest and print where allocations land
 #   make bench    what the series costs, side by side with vanilla 6.12
-#                 (ROUNDS=5 REPS=3): build/bench/report.md and report.svg
+#                 (ROUNDS=5 REPS=1): build/bench/report.md and report.svg
 #   make check    checkpatch --strict over kernel-patches/
 #   make check-configs  the series builds in each configuration of
 #                 kernel-patches/configs/ (mm/, kernel/, drivers/base/)

@@ -7,8 +7,8 @@
 #   bench.sh [--rounds N] [--reps N] [--out DIR]
 #
 # Kernels (built by make bench): build/kbuild-bench (the series) and
-# build/kbuild-vanilla-bench (the same configuration without it), each with
-# an initramfs of its own under DIR.  Configurations, one boot each per
+# build/kbuild-vanilla-bench (the same configuration without it), with their
+# initramfs in build/bench/patched and build/bench/vanilla.  Configurations, one boot each per
 # round, in this order every round:
 #
 #   vanilla       Linux 6.12, nodes 2-3 CPU-less
@@ -29,7 +29,7 @@ here=$(cd "$(dirname "$0")" && pwd)
 top=$(cd "$here/../.." && pwd)
 out=$top/build/bench
 rounds=5
-reps=3
+reps=1
 
 while [ $# -gt 0 ]; do
 	case "$1" in
@@ -48,8 +48,9 @@ done
 
 patched=$top/build/kbuild-bench/arch/x86/boot/bzImage
 vanilla=$top/build/kbuild-vanilla-bench/arch/x86/boot/bzImage
-for f in "$patched" "$vanilla" "$out/patched/initramfs.cpio.gz" \
-	 "$out/vanilla/initramfs.cpio.gz"; do
+initrds=$top/build/bench
+for f in "$patched" "$vanilla" "$initrds/patched/initramfs.cpio.gz" \
+	 "$initrds/vanilla/initramfs.cpio.gz"; do
 	[ -r "$f" ] || { echo "bench.sh: $f missing: run make bench" >&2; exit 2; }
 done
 
@@ -77,7 +78,7 @@ for ((r = 1; r <= rounds; r++)); do
 		run=$out/runs/$name.r$r
 		t0=$SECONDS
 		if ! "$here/run-guest.sh" --kernel "$image" \
-			--initrd "$out/$kernel/initramfs.cpio.gz" --out "$run" \
+			--initrd "$initrds/$kernel/initramfs.cpio.gz" --out "$run" \
 			--cpuless "$cpuless" --spm "$spm" --icount \
 			--bench "--reps $reps $args" > "$run.log" 2>&1; then
 			echo "bench.sh: round $r, $name failed:" >&2
