@@ -29,11 +29,11 @@
  * spm=1 fails with -EOPNOTSUPP.
  *
  * loop is for the benchmark: count times, allocate one page and free it at
- * once; ns= is the time the loop took (ktime_get_ns(): under QEMU -icount
- * a count of the instructions executed).  With lowmem=N, node N's zones are
- * first drained below their low watermark with pages held for the length
- * of the loop, taken without waking kswapd, so that every allocation of the
- * loop that prefers node N walks past it.
+ * once; ns= is the time the allocations took (ktime_get_ns(): under QEMU
+ * -icount a count of the instructions executed).  With lowmem=N, node N's
+ * zones are drained below their low watermark with pages held for the
+ * length of the loop, taken without waking kswapd, so that every
+ * allocation of the loop that prefers node N walks past it.
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
@@ -321,34 +321,46 @@ static void spm_test_release(struct spm_test_held *held)
 		__free_page(page);
 }
 
-/* Allocate a page and free it, count times; time the whole loop. */
+/*
+ * With lowmem=, the node is drained again before each batch of this many
+ * allocations, untimed: pages that per-CPU list draining gives back to it
+ * while the loop runs must not lift it over its watermark.
+ */
+#define SPM_TEST_LOWMEM_BATCH	16
+
+/* Allocate a page and free it, count times; time the allocations. */
 static void spm_test_loop(struct spm_test_run *run)
 {
 	struct spm_test_req *req = run->req;
 	nodemask_t *mask = req->has_mask ? &req->mask : NULL;
+	bool lowmem = req->lowmem_nid != NUMA_NO_NODE;
+	unsigned int batch = lowmem ? SPM_TEST_LOWMEM_BATCH : req->count;
 	int nid = spm_test_nid(req);
 	struct spm_test_held held;
-	unsigned int i;
+	unsigned int i, end;
 	u64 start;
 
 	INIT_LIST_HEAD(&held.order0);
 	INIT_LIST_HEAD(&held.blocks);
-	if (req->lowmem_nid != NUMA_NO_NODE)
-		spm_test_drain(req->lowmem_nid, &held);
+	for (i = 0; i < req->count; i = end) {
+		if (lowmem)
+			spm_test_drain(req->lowmem_nid, &held);
+		end = min(req->count, i + batch);
+		start = ktime_get_ns();
+		for (; i < end; i++) {
+			struct page *page = __alloc_pages(run->gfp, 0, nid,
+							  mask);
 
-	start = ktime_get_ns();
-	for (i = 0; i < req->count; i++) {
-		struct page *page = __alloc_pages(run->gfp, 0, nid, mask);
-
-		if (page) {
-			run->per_node[page_to_nid(page)]++;
-			run->nr++;
-			__free_page(page);
+			if (page) {
+				run->per_node[page_to_nid(page)]++;
+				run->nr++;
+				__free_page(page);
+			}
+			if (!req->atomic)
+				cond_resched();
 		}
-		if (!req->atomic)
-			cond_resched();
+		run->ns += ktime_get_ns() - start;
 	}
-	run->ns = ktime_get_ns() - start;
 	spm_test_release(&held);
 }
 
