@@ -42,9 +42,27 @@ u64 spm_bpf_cgroup_node_pages(u64 cgroup_id, s32 nid) __ksym;
 	___bpf_fill(___spm_args, args);					\
 	_Pragma("GCC diagnostic pop")
 
+/*
+ * The format of spm_error() and spm_exit() checked against its arguments
+ * at compile time, as printf()'s: a call the compiler sees but that
+ * generates no code.  A mismatch (a missing or extra argument, %s given a
+ * number, %d given a pointer) is an error, not a warning: the kernel would
+ * only refuse the format at run time, ejecting the policy.
+ */
+static inline __attribute__((format(printf, 1, 2)))
+void ___spm_format_check(const char *fmt, ...) {}
+
+#define __spm_check_format(fmt, args...)				\
+	_Pragma("GCC diagnostic push")					\
+	_Pragma("GCC diagnostic error \"-Wformat\"")			\
+	_Pragma("GCC diagnostic error \"-Wformat-extra-args\"")		\
+	___spm_format_check(fmt, ##args);				\
+	_Pragma("GCC diagnostic pop")
+
 /* Eject the policy with an error; the message ends up in last_exit. */
 #define spm_error(fmt, args...)						\
 ({									\
+	__spm_check_format(fmt, ##args)					\
 	__spm_bstr_args(fmt, ##args)					\
 	spm_bpf_error_bstr(___spm_fmt, ___spm_args, sizeof(___spm_args));\
 })
@@ -52,6 +70,7 @@ u64 spm_bpf_cgroup_node_pages(u64 cgroup_id, s32 nid) __ksym;
 /* Detach the policy on its own initiative, reporting @code. */
 #define spm_exit(code, fmt, args...)					\
 ({									\
+	__spm_check_format(fmt, ##args)					\
 	__spm_bstr_args(fmt, ##args)					\
 	spm_bpf_exit_bstr((code), ___spm_fmt, ___spm_args,		\
 			  sizeof(___spm_args));				\
@@ -131,14 +150,14 @@ struct spm_verdict_count {
 		__type(value, struct spm_verdict_count);		\
 	} verdicts SEC(".maps")
 
-#define spm_count_verdict(reason, admit)				\
+#define spm_count_verdict(__reason, __admit)				\
 ({									\
-	u32 ___spm_reason = (reason);					\
+	u32 ___spm_reason = (__reason);					\
 	struct spm_verdict_count *___spm_c;				\
 									\
 	___spm_c = bpf_map_lookup_elem(&verdicts, &___spm_reason);	\
 	if (___spm_c) {							\
-		if (admit)						\
+		if (__admit)						\
 			___spm_c->admit++;				\
 		else							\
 			___spm_c->deny++;				\

@@ -29,9 +29,8 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-#include "runner.h"
+#include "testlib.h"
 
-#define PAGE_SZ		4096UL
 #define CG_PATH(rel)	CGROUP_ROOT "/" rel
 #define TABLE_PIN	PIN_MAPS "/cgroup_table"
 #define STATS_PIN	PIN_MAPS "/stats"
@@ -77,7 +76,6 @@ static int setup_cgroups(void)
 		if (r != PASS)
 			return r;
 	}
-	spm_admit_track_begin();
 	return PASS;
 }
 
@@ -90,7 +88,6 @@ static void cleanup_cgroups(void)
 		remove_cgroup(cgroups[i]);
 	remove_cgroup("stale");
 	restore_cgroup_controllers();
-	spm_admit_track_end();
 }
 
 /* The attach arguments: gpu gets node A, batch node B as a spill node. */
@@ -301,7 +298,7 @@ static long sysram_wmark_kb(const char *which)
 	long sum = 0, v;
 	int nid = -1;
 
-	if (read_file("/proc/zoneinfo", buf, sizeof(buf)) < 0)
+	if (spm_read_str("/proc/zoneinfo", buf, sizeof(buf)) < 0)
 		return -1;
 	for (line = strtok(buf, "\n"); line; line = strtok(NULL, "\n")) {
 		if (sscanf(line, "Node %d, zone", &nid) == 1)
@@ -317,7 +314,7 @@ static long sysram_wmark_kb(const char *which)
 static void wait_flag(volatile bool *flag)
 {
 	while (!*flag)
-		sleep_ms(10);
+		spm_sleep_ms(10);
 }
 
 /*
@@ -367,7 +364,7 @@ static void __noreturn batch(struct spill *sp)
 		struct spill_chunk *c = &sp->c[i];
 
 		while (sp->go <= i && !sp->exit)
-			sleep_ms(1);
+			spm_sleep_ms(1);
 		if (sp->exit)
 			break;
 		c->free_kb = sysram_free_kb();
@@ -431,7 +428,7 @@ static int wait_for(pid_t pid, const char *what, bool (*cond)(struct spill *, in
 			return fail("%s exited with %d", what,
 				    WEXITSTATUS(st));
 		}
-		sleep_ms(2);
+		spm_sleep_ms(2);
 	}
 	return PASS;
 }
@@ -873,11 +870,11 @@ static int test_switch(void)
 		h->addr = map_policy(len, MPOL_BIND, NODE_BIT(node_a), true);
 		h->done = true;
 		while (!h->release)
-			sleep_ms(20);
+			spm_sleep_ms(20);
 		_exit(0);
 	}
 	while (!h->done)
-		sleep_ms(20);
+		spm_sleep_ms(20);
 	CHECK(h->addr, "the holder could not mbind to node %d", node_a);
 	r = check_on(pid, h->addr, len, NODE_BIT(node_a),
 		     "held pages under soft_guardrail", NULL);

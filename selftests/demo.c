@@ -1,7 +1,9 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * spm_selftest --demo: make a few kinds of allocation and print on which
- * node their pages landed, then the SPM counters.  What `make demo` shows.
+ * spm_demo: make a few kinds of allocation and print on which node their
+ * pages landed, then the SPM counters.  What `make demo` shows.
+ *
+ *	spm_demo [-s NODELIST]
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -10,7 +12,7 @@
 #include <sys/mman.h>
 #include <unistd.h>
 
-#include "runner.h"
+#include "testlib.h"
 
 #define COL	"%8s"
 
@@ -194,23 +196,31 @@ static int demo_loader(const char *args)
 static void demo_state(void)
 {
 	char state[32] = "", ops[80] = "";
-	long seq = -1;
+	long seq = spm_attr_long("enable_seq");
 
-	if (read_file(SPM_SYSFS "/state", state, sizeof(state)) >= 0)
-		state[strcspn(state, "\n")] = '\0';
-	if (read_file(SPM_SYSFS "/ops", ops, sizeof(ops)) >= 0)
-		ops[strcspn(ops, "\n")] = '\0';
-	read_long(SPM_SYSFS "/enable_seq", &seq);
+	spm_attr("state", state, sizeof(state));
+	spm_attr("ops", ops, sizeof(ops));
 	printf("%s: state %s, ops '%s', enable_seq %ld\n", SPM_SYSFS, state,
 	       ops, seq);
 }
 
-int demo_main(void)
+int main(int argc, char **argv)
 {
 	unsigned long long admit, deny;
 
+	test_name = "spm_demo";
+	if (argc == 3 && !strcmp(argv[1], "-s")) {
+		if (suite_init(argv[2]))
+			return 2;
+	} else if (argc != 1) {
+		fprintf(stderr, "usage: spm_demo [-s NODELIST]\n");
+		return 2;
+	} else if (suite_init(NULL)) {
+		return 2;
+	}
+	setvbuf(stdout, NULL, _IOLBF, 0);
 	if (nodemask_first(spm_nodes) < 0 || nodemask_first(sysram_nodes) < 0) {
-		fprintf(stderr, "spm_selftest: --demo needs SPM and system RAM nodes\n");
+		fprintf(stderr, "spm_demo: needs SPM and system RAM nodes\n");
 		return 1;
 	}
 

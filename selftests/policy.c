@@ -25,20 +25,16 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "runner.h"
+#include "testlib.h"
 
 #define TEST_BPF_DIR	"/lib/spm/selftests"
-#define NODE_HUGEPAGES	"/sys/devices/system/node/node%d/hugepages/hugepages-2048kB/nr_hugepages"
+
 #define CGROUP_ROOT	"/sys/fs/cgroup"
 #define CGROUP_TEST	CGROUP_ROOT "/spm_admit_all"
 
 #define MOD_COUNT	512
 
 
-static int first_spm(void)
-{
-	return nodemask_first(spm_nodes);
-}
 
 
 /* spm_ops, and the test policies of selftests/bpf. */
@@ -84,6 +80,10 @@ static int test_hard_isolation(void)
 	struct mod_result res;
 	unsigned int i;
 	char cmd[128];
+	long r_none = spm_reason("NONE");
+
+	if (r_none < 0)
+		return FAIL;
 
 	r = attach_pinned(HARD_POLICY, NULL, "hard_guardrail");
 	if (r != PASS)
@@ -104,8 +104,8 @@ static int test_hard_isolation(void)
 	      spm_attr_long("nr_ejected"));
 	if (read_verdicts(&v1) != PASS)
 		return FAIL;
-	admitted = verdict_sum(v1.admit) - verdict_sum(v0.admit);
-	denied = verdict_sum(v1.deny) - verdict_sum(v0.deny);
+	admitted = verdict_sum(&v1, true) - verdict_sum(&v0, true);
+	denied = verdict_sum(&v1, false) - verdict_sum(&v0, false);
 	info("during the checks the policy admitted %llu and denied %llu requests",
 	     admitted, denied);
 	CHECK(admitted && denied,
@@ -124,9 +124,9 @@ static int test_hard_isolation(void)
 		return r;
 	if (read_verdicts(&v1) != PASS)
 		return FAIL;
-	CHECK(v1.admit[SPM_REASON_NONE] - v0.admit[SPM_REASON_NONE] >= MOD_COUNT,
+	CHECK(v1.admit[r_none] - v0.admit[r_none] >= MOD_COUNT,
 	      "'%s': %llu admissions of reason none for %d pages (reason:+admits/+denials %s)",
-	      cmd, v1.admit[SPM_REASON_NONE] - v0.admit[SPM_REASON_NONE],
+	      cmd, v1.admit[r_none] - v0.admit[r_none],
 	      MOD_COUNT, verdicts_delta(&v0, &v1));
 	/* ...and each refused __GFP_THISNODE page one denial. */
 	v0 = v1;
@@ -137,9 +137,9 @@ static int test_hard_isolation(void)
 	      cmd, res.ok, RES(&res));
 	if (read_verdicts(&v1) != PASS)
 		return FAIL;
-	CHECK(v1.deny[SPM_REASON_NONE] - v0.deny[SPM_REASON_NONE] >= 64,
+	CHECK(v1.deny[r_none] - v0.deny[r_none] >= 64,
 	      "'%s': %llu denials of reason none for 64 pages (reason:+admits/+denials %s)",
-	      cmd, v1.deny[SPM_REASON_NONE] - v0.deny[SPM_REASON_NONE],
+	      cmd, v1.deny[r_none] - v0.deny[r_none],
 	      verdicts_delta(&v0, &v1));
 	return detach("hard_guardrail");
 }
@@ -228,15 +228,6 @@ static int test_hard_status(void)
 TEST(hard_policy_status, "spm-loader status and sysfs show hard_guardrail; enable_seq counts attaches; a second attach is refused",
 	need_test_policies, test_hard_status, cleanup_policy);
 
-static long node_hugepages(int nid)
-{
-	char path[160];
-	long v;
-
-	snprintf(path, sizeof(path), NODE_HUGEPAGES, nid);
-	return read_long(path, &v) ? -1 : v;
-}
-
 static int set_node_hugepages(int nid, long n)
 {
 	char path[160], val[32];
@@ -256,6 +247,10 @@ static int hugetlb_under(const char *args, long want)
 	int spm = first_spm(), r;
 	long free0, free1, got, hp;
 	struct verdicts v0, v1;
+	long r_hugetlb = spm_reason("HUGETLB");
+
+	if (r_hugetlb < 0)
+		return FAIL;
 
 	r = attach_pinned(HARD_POLICY, args, "hard_guardrail");
 	if (r != PASS)
@@ -274,8 +269,8 @@ static int hugetlb_under(const char *args, long want)
 	info("%s: write %ld to node%d nr_hugepages: %s; reads %ld, HugePages_Total %ld, MemFree %+ld kB; hugetlb admits %+lld, denies %+lld",
 	     args ? args : "no knob", ask, spm, r ? strerror(-r) : "ok", got,
 	     hp, free1 - free0,
-	     v1.admit[SPM_REASON_HUGETLB] - v0.admit[SPM_REASON_HUGETLB],
-	     v1.deny[SPM_REASON_HUGETLB] - v0.deny[SPM_REASON_HUGETLB]);
+	     v1.admit[r_hugetlb] - v0.admit[r_hugetlb],
+	     v1.deny[r_hugetlb] - v0.deny[r_hugetlb]);
 	CHECK(got == want && hp == want,
 	      "%s: node%d nr_hugepages %ld, HugePages_Total %ld after writing %ld, expected %ld",
 	      args ? args : "no knob", spm, got, hp, ask, want);
@@ -284,16 +279,16 @@ static int hugetlb_under(const char *args, long want)
 		CHECK(free0 - free1 >= want * 2048 - 1024,
 		      "node%d MemFree dropped by %ld kB for %ld huge pages",
 		      spm, free0 - free1, want);
-		CHECK(v1.admit[SPM_REASON_HUGETLB] - v0.admit[SPM_REASON_HUGETLB] >=
+		CHECK(v1.admit[r_hugetlb] - v0.admit[r_hugetlb] >=
 		      (unsigned long long)want,
 		      "the policy admitted %llu hugetlb requests for %ld pages",
-		      v1.admit[SPM_REASON_HUGETLB] - v0.admit[SPM_REASON_HUGETLB],
+		      v1.admit[r_hugetlb] - v0.admit[r_hugetlb],
 		      want);
 	} else {
 		CHECK(free0 - free1 < 2048,
 		      "node%d MemFree dropped by %ld kB, no huge page there",
 		      spm, free0 - free1);
-		CHECK(v1.deny[SPM_REASON_HUGETLB] > v0.deny[SPM_REASON_HUGETLB],
+		CHECK(v1.deny[r_hugetlb] > v0.deny[r_hugetlb],
 		      "the policy was never asked about the hugetlb pool");
 	}
 
@@ -315,6 +310,10 @@ static int bulk_reason(void)
 	struct verdicts v0, v1;
 	int spm = first_spm(), r;
 	char cmd[128];
+	long r_bulk = spm_reason("BULK");
+
+	if (r_bulk < 0)
+		return FAIL;
 
 	r = attach_pinned(HARD_POLICY, NULL, "hard_guardrail");
 	if (r != PASS)
@@ -329,7 +328,7 @@ static int bulk_reason(void)
 	if (read_verdicts(&v1) != PASS)
 		return FAIL;
 	info("'%s': reason:+admits/+denials %s", cmd, verdicts_delta(&v0, &v1));
-	CHECK(v1.admit[SPM_REASON_BULK] > v0.admit[SPM_REASON_BULK],
+	CHECK(v1.admit[r_bulk] > v0.admit[r_bulk],
 	      "'%s': no admission of reason bulk (reason:+admits/+denials %s)",
 	      cmd, verdicts_delta(&v0, &v1));
 	return detach("hard_guardrail");
@@ -420,7 +419,7 @@ static int test_loader_pin(void)
 	if (r != PASS)
 		return r;
 	/* The loader has exited: the pin alone holds the policy. */
-	sleep_ms(200);
+	spm_sleep_ms(200);
 	r = check_attached("hard_guardrail");
 	if (r != PASS)
 		return r;
@@ -464,7 +463,7 @@ static int check_ejected(const char *obj, const char *name,
 		loader_output(&fg, out, sizeof(out));
 		return fail("%s not ejected: the loader still runs %d s later (state %s): %s",
 			    name, WAIT_MS / 1000,
-			    state_is("enabled") ? "enabled" : "not enabled",
+			    spm_state_is("enabled") ? "enabled" : "not enabled",
 			    out);
 	}
 	loader_output(&fg, out, sizeof(out));
@@ -605,7 +604,7 @@ static int enter_cpuset(const char *mems)
 	snprintf(pid, sizeof(pid), "%d", getpid());
 	r = write_file(CGROUP_TEST "/cgroup.procs", pid);
 	CHECK(!r, "move the test into %s: %s", CGROUP_TEST, strerror(-r));
-	r = read_file(CGROUP_TEST "/cpuset.mems.effective", buf, sizeof(buf));
+	r = spm_read_str(CGROUP_TEST "/cpuset.mems.effective", buf, sizeof(buf));
 	CHECK(r >= 0 && !strncmp(buf, mems, strlen(mems)),
 	      "cpuset.mems.effective is '%s', expected %s", buf, mems);
 	return PASS;
@@ -725,7 +724,7 @@ static void remove_slab_cgroups(void)
 
 static int test_policy_admit_all_slab(void)
 {
-	long slab0[MAX_NODES], grown;
+	long slab0[MAX_NODES], grown, sys_grown = 0;
 	char path[96];
 	int nid, i, r;
 
@@ -743,14 +742,25 @@ static int test_policy_admit_all_slab(void)
 		      strerror(errno));
 	}
 	for (nid = 0; nid < nr_node_ids; nid++) {
-		if (!(spm_nodes & NODE_BIT(nid)))
+		if (!((spm_nodes | sysram_nodes) & NODE_BIT(nid)))
 			continue;
 		grown = node_meminfo_kb(nid, "Slab") - slab0[nid];
 		info("node%d Slab %+ld kB after %d memory cgroups", nid, grown,
 		     SLAB_CGROUPS);
+		if (sysram_nodes & NODE_BIT(nid)) {
+			sys_grown += grown;
+			continue;
+		}
 		CHECK(grown <= 0, "node%d Slab grew by %ld kB under admit-all",
 		      nid, grown);
 	}
+	/*
+	 * The structures were allocated, on system RAM: else the test
+	 * proved nothing (each cgroup has one per node, ~1 kB at least).
+	 */
+	CHECK(sys_grown >= SLAB_CGROUPS * nr_node_ids,
+	      "system RAM Slab grew by only %ld kB for %d memory cgroups: were they created?",
+	      sys_grown, SLAB_CGROUPS);
 	remove_slab_cgroups();
 	return stop_detached("test_admit_all");
 }
@@ -807,3 +817,101 @@ static int test_policy_rejected(void)
 }
 TEST(policy_rejected, "sleepable admit, ctx write, a kfunc outside admit/mpol_check, no name: refused with one clear line",
 	need_test_policies, test_policy_rejected, cleanup_policy);
+
+/* ---- policies/template.bpf.c, the policy authors start from ---- */
+
+#define TEMPLATE_POLICY	POLICY_DIR "/template.bpf.o"
+
+struct trusted_result {
+	int kind;
+	char reason[512];
+};
+
+/*
+ * A child that waits on go, then binds memory to the SPM node and checks
+ * it landed there: it is the trusted process of the template policy.
+ */
+static pid_t trusted_child(int *go, struct trusted_result *res)
+{
+	int fds[2];
+	pid_t pid;
+
+	if (pipe(fds))
+		return -1;
+	fflush(stdout);
+	pid = fork();
+	if (pid) {
+		close(fds[0]);
+		*go = fds[1];
+		return pid;
+	}
+	close(fds[1]);
+	res->kind = FAIL;
+	if (read(fds[0], &(char){ 0 }, 1) == 1)
+		res->kind = policy_on(MPOL_BIND, NODE_BIT(first_spm()), true,
+				      NODE_BIT(first_spm()), 4 * MiB, NULL);
+	snprintf(res->reason, sizeof(res->reason), "%s", test_reason());
+	_exit(0);
+}
+
+static int test_policy_template(void)
+{
+	struct trusted_result *res;
+	int spm = first_spm(), go = -1, st, r;
+	char args[64], cmd[128], out[4096];
+	pid_t pid;
+
+	CHECK(!access(TEMPLATE_POLICY, R_OK), "%s missing from the guest",
+	      TEMPLATE_POLICY);
+	/* init() refuses a bad knob: nothing attached. */
+	r = loader_cmd("attach " TEMPLATE_POLICY " --pin --set trusted_pid=-1",
+		       out, sizeof(out));
+	CHECK(r == 1, "attach with trusted_pid=-1: exit %d, expected 1: %s", r,
+	      out);
+	r = check_detached();
+	if (r != PASS)
+		return r;
+
+	res = mmap(NULL, sizeof(*res), PROT_READ | PROT_WRITE,
+		   MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+	CHECK(res != MAP_FAILED, "mmap: %s", strerror(errno));
+	pid = trusted_child(&go, res);
+	CHECK(pid > 0, "fork: %s", strerror(errno));
+	snprintf(args, sizeof(args), "--set trusted_pid=%d", pid);
+	r = loader_start(TEMPLATE_POLICY, args, "template");
+	if (r == PASS) {
+		/* The trusted process binds its memory to the SPM node... */
+		r = write(go, "g", 1) == 1 ? PASS : fail("write: %s",
+							 strerror(errno));
+		close(go);
+		go = -1;
+		waitpid(pid, &st, 0);
+		pid = 0;
+		if (r == PASS && res->kind != PASS)
+			r = fail("trusted pid: %s", res->reason);
+	}
+	if (go >= 0)
+		close(go);
+	if (pid > 0) {
+		kill(pid, SIGKILL);
+		waitpid(pid, &st, 0);
+	}
+	munmap(res, sizeof(*res));
+	if (r != PASS)
+		return r;
+	/* ...no one else may, and the built-in rule still holds. */
+	r = policy_refused(MPOL_BIND, NODE_BIT(spm), true);
+	if (r != PASS)
+		return fail_prefix("untrusted process");
+	snprintf(cmd, sizeof(cmd), "spm=1 nid=%d mask=%d count=64", spm, spm);
+	r = mod_on(cmd, spm, 64);
+	if (r != PASS)
+		return r;
+	snprintf(cmd, sizeof(cmd), "nid=%d mask=%d count=64", spm, spm);
+	r = mod_sysram(cmd, 64);
+	if (r != PASS)
+		return r;
+	return stop_detached("template");
+}
+TEST(policy_template, "policies/template.bpf.c: its trusted pid binds memory to an SPM node, no one else; a bad knob fails init()",
+	need_spm_ops, test_policy_template, cleanup_policy);

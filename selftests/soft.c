@@ -17,31 +17,21 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-#include "runner.h"
+#include "testlib.h"
 
-#define PAGE_SZ		4096UL
 #define MODE_LEN	(8 * MiB)
 #define TMPFS_MNT	"/tmp/spm_soft_tmpfs"
 #define SLAB_DIR	"/tmp/spm_soft_slab"
 
-static int first_spm(void)
-{
-	return nodemask_first(spm_nodes);
-}
 
 static int setup_soft(void)
 {
-	int r = need_spm_ops();
-
-	if (r == PASS)
-		spm_admit_track_begin();
-	return r;
+	return need_spm_ops();
 }
 
 static void cleanup_soft(void)
 {
 	reset_spm();
-	spm_admit_track_end();
 }
 
 /* ---- every mode that names the node lands there ---- */
@@ -57,6 +47,11 @@ static int test_soft_modes(void)
 	long a0, a1, hist[HIST_LEN], n = MODE_LEN / PAGE_SZ, want;
 	struct verdicts v0, v1;
 	unsigned int i;
+	long r_fault = spm_reason("FAULT"),
+	     r_mpol_check = spm_reason("MPOL_CHECK");
+
+	if (r_fault < 0 || r_mpol_check < 0)
+		return FAIL;
 
 	r = attach_pinned(SOFT_POLICY, NULL, "soft_guardrail");
 	if (r != PASS)
@@ -90,12 +85,12 @@ static int test_soft_modes(void)
 	     spm, a1 - a0, want, verdicts_delta(&v0, &v1));
 	CHECK(a1 - a0 >= want, "node%d spm_admit grew by %ld for %ld pages",
 	      spm, a1 - a0, want);
-	CHECK(v1.admit[SPM_REASON_FAULT] - v0.admit[SPM_REASON_FAULT] >=
+	CHECK(v1.admit[r_fault] - v0.admit[r_fault] >=
 	      (unsigned long long)want,
 	      "soft_guardrail admitted %llu faults for %ld pages (%s)",
-	      v1.admit[SPM_REASON_FAULT] - v0.admit[SPM_REASON_FAULT], want,
+	      v1.admit[r_fault] - v0.admit[r_fault], want,
 	      verdicts_delta(&v0, &v1));
-	CHECK(v1.admit[SPM_REASON_MPOL_CHECK] > v0.admit[SPM_REASON_MPOL_CHECK],
+	CHECK(v1.admit[r_mpol_check] > v0.admit[r_mpol_check],
 	      "mpol_check() was never asked (%s)", verdicts_delta(&v0, &v1));
 	return detach("soft_guardrail");
 }

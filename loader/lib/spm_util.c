@@ -202,11 +202,16 @@ int spm_path(char *buf, size_t len, const char *fmt, ...)
 	return 0;
 }
 
-/* Read @path (under the root) into @buf, without the trailing newline. */
+/*
+ * Read @path (under the root) into @buf, without the trailing newline;
+ * what does not fit in @len is left out.  Up to the end of the file: a
+ * seq_file (/proc/zoneinfo, /proc/vmstat) hands out a page or so a read.
+ */
 int spm_read_str(const char *path, char *buf, size_t len)
 {
 	char full[512];
-	ssize_t n;
+	size_t n = 0;
+	ssize_t r;
 	int fd;
 
 	buf[0] = '\0';
@@ -215,11 +220,19 @@ int spm_read_str(const char *path, char *buf, size_t len)
 	fd = open(full, O_RDONLY | O_CLOEXEC);
 	if (fd < 0)
 		return -errno;
-	n = read(fd, buf, len - 1);
-	if (n < 0) {
-		n = -errno;
-		close(fd);
-		return n;
+	while (n < len - 1) {
+		r = read(fd, buf + n, len - 1 - n);
+		if (r < 0 && errno == EINTR)
+			continue;
+		if (r < 0) {
+			r = -errno;
+			close(fd);
+			buf[0] = '\0';
+			return r;
+		}
+		if (!r)
+			break;
+		n += r;
 	}
 	close(fd);
 	buf[n] = '\0';

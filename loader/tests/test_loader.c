@@ -1911,6 +1911,47 @@ static void test_binary(void)
 	}
 }
 
+/*
+ * --help: exit 0, nothing on stderr, the general usage exactly as
+ * spm_usage() has it, the same as -h and help; short (under 30 lines),
+ * every command and the exit codes named, the man page pointed to.
+ */
+static void test_binary_help_global(void)
+{
+	static const char * const words[] = {
+		"\n  attach POLICY.bpf.o ", "\n  detach ", "\n  status ",
+		"\n  stats ", "\n  cgroup set|rm|list ", "\n  help [COMMAND] ",
+		"-j, --json", "Exit status: 0 success, 1 failure, 2 usage error",
+		"spm-loader(8)",
+	};
+	static char out[65536], out2[65536], err[4096];
+	const char *help[] = { "--help", NULL };
+	const char *others[][2] = { { "-h", NULL }, { "help", NULL } };
+	char what[128];
+	unsigned int i;
+	int code;
+
+	code = run_loader(help, out, sizeof(out), err, sizeof(err));
+	result("binary: --help exits 0, stderr empty, the general usage",
+	       code == 0 && !err[0] && !strcmp(out, spm_usage(SPM_CMD_NONE)),
+	       "exit %d stderr '%s' stdout '%s'", code, err, out);
+	result("binary: --help is short", count_lines(out) < 30,
+	       "%d lines", count_lines(out));
+	for (i = 0; i < ARRAY_SIZE(words); i++) {
+		snprintf(what, sizeof(what), "binary: --help names '%s'",
+			 words[i][0] == '\n' ? words[i] + 3 : words[i]);
+		result(what, strstr(out, words[i]) != NULL, "stdout '%s'", out);
+	}
+	for (i = 0; i < ARRAY_SIZE(others); i++) {
+		code = run_loader(others[i], out2, sizeof(out2), err,
+				  sizeof(err));
+		snprintf(what, sizeof(what), "binary: %s is --help",
+			 others[i][0]);
+		result(what, code == 0 && !err[0] && !strcmp(out, out2),
+		       "exit %d stderr '%s' stdout '%s'", code, err, out2);
+	}
+}
+
 /* "help attach" and "attach --help" print attach's usage, and only it. */
 static void test_binary_help(void)
 {
@@ -2150,6 +2191,7 @@ int main(int argc, char **argv)
 	test_stats();
 	test_cgroup_resolve();
 	test_binary();
+	test_binary_help_global();
 	test_binary_help();
 	test_fuzz_corpus(argv[3]);
 	test_man(argv[3]);

@@ -18,8 +18,8 @@
 # Prints the runner's lines and ends with its "N passed, N failed, N
 # skipped" line, one more failure counted when the harness itself failed:
 # no exit marker, a non-zero exit, a time-out, or a kernel splat in the
-# log.  Exits non-zero on any failure.  --demo runs spm_selftest --demo
-# instead of the suite, --bench spm_selftest --bench: no summary line, the
+# log.  Exits non-zero on any failure.  --demo runs spm_demo instead of
+# the suite, --bench spm_bench with the bench args: no summary line, the
 # same splat checks.  --icount runs the guest under -icount
 # shift=0,sleep=off: its clock counts executed instructions (benchmarks).
 #
@@ -35,6 +35,7 @@ initrd=
 append=
 args=
 demo=0
+prog=spm_selftest
 verbose=0
 cpuless=2
 spm=2-3
@@ -54,8 +55,8 @@ while [ $# -gt 0 ]; do
 	--out) out=${2:?}; shift 2 ;;
 	--append) append=${2?}; shift 2 ;;
 	--args) args=${2?}; shift 2 ;;
-	--demo) demo=1; args=--demo; shift ;;
-	--bench) demo=1; args="--bench ${2?}"; shift 2 ;;
+	--demo) demo=1; prog=spm_demo; args=; shift ;;
+	--bench) demo=1; prog=spm_bench; args=${2?}; shift 2 ;;
 	--cpuless) cpuless=${2:?}; shift 2 ;;
 	--spm) spm=${2?}; shift 2 ;;
 	--icount) icount=1; shift ;;
@@ -88,7 +89,8 @@ cmdline="console=ttyS0 panic=-1 oops=panic"
 [ -n "$spm" ] && cmdline+=" spm_nodes=$spm"
 cmdline+=" brd.rd_nr=1 brd.rd_size=65536"
 [ -n "$append" ] && cmdline+=" $append"
-# The runner's arguments: commas for spaces, one kernel parameter.
+# The program and its arguments: commas for spaces, one kernel parameter.
+[ $prog != spm_selftest ] && cmdline+=" spm.prog=$prog"
 [ -n "$args" ] && cmdline+=" spm.args=$(echo $args | tr ' ' ,)"
 
 # 2 GiB for the CPU-less nodes, in whole MiB each.
@@ -149,7 +151,7 @@ fi
 summary=$(grep -a -E "$summary_re" <<< "$runner_out" | tail -n 1)
 passed=0 failed=0 skipped=0
 if [ $demo = 1 ]; then
-	[ "$rc" = 0 ] || problems+=("spm_selftest $args exited with $rc")
+	[ "$rc" = 0 ] || problems+=("$prog $args exited with $rc")
 elif [ -n "$summary" ]; then
 	read -r passed _ failed _ skipped _ <<< "$summary"
 else

@@ -1,66 +1,32 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
- * spm_selftest: a small test framework for the SPM isolation tests, and the
- * helpers they share.
+ * The helpers the SPM tests share, in spm_selftest, spm_demo and
+ * spm_bench: where pages are (move_pages() queries), the test module,
+ * memory policies, counters, cgroups, spm-loader and the policies' BPF
+ * maps (libbpf), enum values from BTF.  Node lists, sizes, sysfs reads and
+ * sleeps come from the loader's libspm_util (spm_util.h).
  *
- * A test is declared with
- *
- *	static int my_run(void) { ...; return PASS; }
- *	TEST(my_test, "what it checks", setup, my_run, cleanup);
- *
- * setup and cleanup may be NULL.  Each test runs in a child process of its
- * own (memory policies and mappings do not leak into the next test), with
- * a time limit.  setup and run return PASS, or FAIL/SKIP through the
- * fail()/skip() helpers, which record the reason printed after the name.
- * cleanup runs whenever setup ran.
+ * testlib.c: nodes, files, counters, placement, the module, mempolicy
+ * testlib_spm.c: /sys/kernel/mm/spm, spm-loader, BPF maps, BTF
+ * testlib_cgroup.c: cgroups, slab files
  */
-#ifndef SPM_RUNNER_H
-#define SPM_RUNNER_H
+#ifndef SPM_TESTLIB_H
+#define SPM_TESTLIB_H
 
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
-#define PASS	0
-#define FAIL	1
-#define SKIP	2
+#include "harness.h"
+#include "spm_util.h"
 
-struct spm_test {
-	const char *name;
-	const char *desc;
-	int (*setup)(void);
-	int (*run)(void);
-	void (*cleanup)(void);
-	const char *file;
-	int line;
-};
-
-#define TEST(_name, _desc, _setup, _run, _cleanup)			\
-	static const struct spm_test __spm_test_##_name = {		\
-		.name = #_name, .desc = _desc, .setup = _setup,		\
-		.run = _run, .cleanup = _cleanup,			\
-		.file = __FILE__, .line = __LINE__,			\
-	};								\
-	static const struct spm_test *__spm_test_ptr_##_name		\
-	__attribute__((used, section("spm_tests"))) = &__spm_test_##_name
-
-/* Record why the test fails or is skipped; the first reason wins. */
-int fail(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
-int skip(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
-/* A diagnostic line, "# name: ...", printed with -v. */
-void info(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
-
-#define CHECK(cond, ...) do {						\
-	if (!(cond))							\
-		return fail(__VA_ARGS__);				\
-} while (0)
-
-#define ARRAY_SIZE(a)	(sizeof(a) / sizeof((a)[0]))
-#define __noreturn	__attribute__((noreturn))
 
 #define MAX_NODES	64
 #define KiB		1024UL
 #define MiB		(1024UL * KiB)
+/* The guest is x86-64: 4 KiB base pages. */
+#define PAGE_SZ		4096UL
+#define __noreturn	__attribute__((noreturn))
 
 typedef uint64_t nodemask64;
 
@@ -70,31 +36,42 @@ typedef uint64_t nodemask64;
 extern nodemask64 spm_nodes;		/* must be isolated */
 extern nodemask64 sysram_nodes;		/* memory nodes that are not SPM */
 extern int nr_node_ids;			/* highest possible node + 1 */
-extern bool verbose;
 extern const char *self_exe;		/* this binary, for helper modes */
 
-/* Suite-wide state shared by the per-test processes. */
-struct suite_state {
-	/* SPM node counters when the suite started */
-	long start_admit[MAX_NODES];
-	long start_deny[MAX_NODES];
-	long start_fallback[MAX_NODES];
-	/* pages the test module got on each node with __GFP_SPM_NODE */
-	long module_spm_pages[MAX_NODES];
-	/* other pages that policies let onto each node (spm_admit_track) */
-	long policy_spm_pages[MAX_NODES];
-};
-extern struct suite_state *suite;
+/*
+ * Find the nodes: spm_nodes from spm_arg (NULL: spm_nodes= on the kernel
+ * command line), sysram_nodes from has_memory.  0, or 2 after printing
+ * why spm_arg is not a node list.
+ */
+int suite_init(const char *spm_arg);
 
-/* Node lists: "2-3,5" <-> mask.  Return 0 or -EINVAL. */
-int nodelist_parse(const char *s, nodemask64 *mask);
-char *nodelist_format(nodemask64 mask, char *buf, size_t len);
-int nodemask_first(nodemask64 mask);
+/* Node lists "2-3,5" <-> a mask of nodes 0-63, through spm_util. */
+static inline int nodelist_parse(const char *s, nodemask64 *mask)
+{
+	return spm_parse_nodelist(s, mask, MAX_NODES, NULL, 0);
+}
 
-/* Files.  Return bytes read / 0, or -errno. */
-int read_file(const char *path, char *buf, size_t len);
+static inline char *nodelist_format(nodemask64 mask, char *buf, size_t len)
+{
+	return spm_format_nodes(&mask, MAX_NODES, buf, len);
+}
+
+static inline int nodemask_first(nodemask64 mask)
+{
+	return mask ? __builtin_ctzll(mask) : -1;
+}
+
+/* The first SPM node, the first system RAM node; -1 if none. */
+#define first_spm()	nodemask_first(spm_nodes)
+#define first_sysram()	nodemask_first(sysram_nodes)
+
+/*
+ * Files: spm_util's spm_read_str()/spm_read_u64() read (without the
+ * trailing newline); write_file() writes s.  0 or -errno.
+ */
 int write_file(const char *path, const char *s);
-int read_long(const char *path, long *val);
+/* A number in a file; -1 if it cannot be read. */
+long read_num(const char *path);
 
 /* Counters; -1 when the field is missing. */
 long node_vmstat(int nid, const char *key);
@@ -135,12 +112,18 @@ long hist_on(const long *hist, nodemask64 mask);
 long hist_placed(const long *hist);
 char *hist_format(const long *hist, char *buf, size_t len);
 
+/* nr_hugepages of 2 MiB pages on node nid; -1 if unreadable. */
+#define NODE_HUGEPAGES	SPM_NODE_DIR "/node%d/hugepages/hugepages-2048kB/nr_hugepages"
+long node_hugepages(int nid);
+
 /* mmap anonymous memory and write every page. NULL on failure. */
 void *map_touch(size_t len);
 void touch(void *addr, size_t len);
 
 /* Run a command line through /bin/sh, capture stdout; exit status or -1. */
 int run_cmd(const char *cmd, char *out, size_t outlen);
+/* spm_selftest --touch SIZE: map, touch, print "n0=.. n1=.. none=..". */
+int touch_main(const char *size);
 
 /* The test module's debugfs interface. */
 #define SPM_TEST_ALLOC	"/sys/kernel/debug/spm_test/alloc"
@@ -169,6 +152,8 @@ extern char res_buf[512];
 /* Setups: SPM and system RAM nodes expected (skip otherwise), the module. */
 int need_spm(void);
 int need_module(void);
+/* Skip unless nodes has n nodes at least: "needs 2 SPM nodes, has 2". */
+int need_nodes(nodemask64 nodes, int n, const char *what);
 /*
  * The pages of [addr, addr + len) of process pid: all present, none on an
  * SPM node.  what names them in the failure reason.
@@ -187,24 +172,8 @@ int mod_sysram(const char *cmd, long min_ok);
 /* A module command whose count pages must all be on node nid. */
 int mod_on(const char *cmd, int nid, long count);
 
-/*
- * Run the test called name as the runner would, in a process of its own
- * with the suite's time limit; a failure or a skip fails the caller, with
- * the test's reason.  Returns PASS or FAIL.
- */
-int run_subtest(const char *name);
-
-/*
- * Tests whose policy lets memory other than the test module's onto SPM
- * nodes say so, for the counters test: call begin in setup and end in
- * cleanup; the spm_admit growth on each SPM node in between, less what
- * the module got, goes to suite->policy_spm_pages.
- */
-void spm_admit_track_begin(void);
-void spm_admit_track_end(void);
-
 /* spm_ops: spm-loader, the policies in the guest, /sys/kernel/mm/spm. */
-#define SPM_SYSFS	"/sys/kernel/mm/spm"
+#define SPM_SYSFS	SPM_SYSFS_DIR
 #define LOADER		"/bin/spm-loader"
 #define POLICY_DIR	"/lib/spm/policies"
 #define HARD_POLICY	POLICY_DIR "/hard_guardrail.bpf.o"
@@ -212,28 +181,29 @@ void spm_admit_track_end(void);
 #define CGROUP_POLICY	POLICY_DIR "/cgroup_spm.bpf.o"
 #define PIN_PATH	"/sys/fs/bpf/spm_ops/link"
 #define PIN_MAPS	"/sys/fs/bpf/spm_ops/maps"
-/* enum spm_reason (include/linux/spm.h) */
-#define SPM_REASON_NONE			0
-#define SPM_REASON_FAULT		1
-#define SPM_REASON_PAGECACHE		2
-#define SPM_REASON_THP			3
-#define SPM_REASON_HUGETLB		5
-#define SPM_REASON_MIGRATE_SYSCALL	7
-#define SPM_REASON_BULK			10
-#define SPM_REASON_MPOL_CHECK		11
-#define NR_SPM_REASONS			12
+/*
+ * Enum values from BTF, never hard-coded: btf NULL is the running
+ * kernel's (/sys/kernel/btf/vmlinux), else a BPF object's.  The value of
+ * enumerator name of enum type, or -1 with the reason recorded by fail().
+ * spm_reason("HUGETLB") is SPM_REASON_HUGETLB of enum spm_reason.
+ */
+long btf_enum_value(const char *btf, const char *type, const char *name);
+long spm_reason(const char *name);
 
 /*
  * The map of verdicts of hard_guardrail and soft_guardrail, pinned by
- * spm-loader attach --pin: admit and deny counts per reason, all CPUs.
+ * spm-loader attach --pin: admit and deny counts per reason (index: enum
+ * spm_reason; NR_SPM_REASONS read from BTF), all CPUs.
  */
 #define VERDICTS_PIN	PIN_MAPS "/verdicts"
+#define MAX_REASONS	32
 struct verdicts {
-	unsigned long long admit[NR_SPM_REASONS];
-	unsigned long long deny[NR_SPM_REASONS];
+	int nr;
+	unsigned long long admit[MAX_REASONS];
+	unsigned long long deny[MAX_REASONS];
 };
 int read_verdicts(struct verdicts *v);
-unsigned long long verdict_sum(const unsigned long long *a);
+unsigned long long verdict_sum(const struct verdicts *v, bool admit);
 /* "reason:+admit/+deny ..." for the reasons that moved from a to b. */
 char *verdicts_delta(const struct verdicts *a, const struct verdicts *b);
 /* All admissions and denials in VERDICTS_PIN. 0, or -1 (see fail()). */
@@ -245,9 +215,7 @@ int hard_verdict_totals(unsigned long long *admit, unsigned long long *deny);
 /* Read SPM_SYSFS/attr without the trailing newline. 0 or -errno. */
 int spm_attr(const char *attr, char *buf, size_t len);
 long spm_attr_long(const char *attr);
-bool state_is(const char *want);
 bool wait_state(const char *want, int ms);
-void sleep_ms(long ms);
 /* The attached policy is @name, enabled. */
 int check_attached(const char *name);
 /* No policy attached, the built-in rule in force. */
@@ -291,11 +259,8 @@ void cleanup_policy(void);
 int check_one_line(const char *what, const char *out,
 		   const char * const *words);
 
-/* BPF maps, through the bpf() system call. */
-union bpf_attr;
+/* BPF maps, through libbpf. */
 struct bpf_map_info;
-long sys_bpf(int cmd, union bpf_attr *attr);
-int possible_cpus(void);
 /* An fd of the BPF map pinned at path, its info in info; or -errno. */
 int pinned_map(const char *path, struct bpf_map_info *info);
 /*
@@ -349,10 +314,6 @@ unsigned long long cgroup_id(const char *rel);
  * child killed by a signal fails.
  */
 int in_cgroup(const char *rel, int (*fn)(void *arg), void *arg);
-/* The reason recorded by fail() or skip(), "" if none. */
-const char *test_reason(void);
-/* Prefix the recorded reason with "prefix: "; returns its kind. */
-int fail_prefix(const char *prefix);
 
 /*
  * Grow slab: n empty files in a new directory dir, an inode and a dentry
@@ -362,17 +323,12 @@ int fail_prefix(const char *prefix);
 int create_files(const char *dir, int n);
 void remove_files(const char *dir, int n);
 
-/* spm_selftest --demo: print where a few allocations land. */
-int demo_main(void);
-/*
- * spm_selftest --bench: the figures whose names contain one of the words
- * (all without), each the median of reps measurements, under each shipped
- * policy too unless !with_policies.  0, or 1 if a figure failed.
- */
-int bench_main(int nr_words, const char * const *words, int reps,
-	       bool with_policies);
+/* "64M", "2G", "4096" -> bytes (spm_parse_size()); 0 on a malformed size. */
+static inline size_t parse_size(const char *s)
+{
+	uint64_t v;
 
-/* "64M", "2G", "4096" -> bytes; 0 on a malformed size. */
-size_t parse_size(const char *s);
+	return spm_parse_size(s, &v, NULL, 0) ? 0 : v;
+}
 
-#endif /* SPM_RUNNER_H */
+#endif /* SPM_TESTLIB_H */

@@ -1,0 +1,599 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The tests' helper library: nodes, files and counters, where pages are,
+ * the test module, memory policies.  See testlib.h.
+ */
+#define _GNU_SOURCE
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "testlib.h"
+
+nodemask64 spm_nodes;
+nodemask64 sysram_nodes;
+int nr_node_ids;
+const char *self_exe = "/proc/self/exe";
+
+/* ---- files and counters ---- */
+
+long read_num(const char *path)
+{
+	uint64_t v;
+
+	return spm_read_u64(path, &v) ? -1 : (long)v;
+}
+
+int write_file(const char *path, const char *s)
+{
+	ssize_t n;
+	int fd, ret = 0;
+
+	fd = open(path, O_WRONLY);
+	if (fd < 0)
+		return -errno;
+	n = write(fd, s, strlen(s));
+	if (n < 0)
+		ret = -errno;
+	else if ((size_t)n != strlen(s))
+		ret = -EIO;
+	close(fd);
+	return ret;
+}
+
+static long find_key(const char *path, const char *key)
+{
+	static char buf[64 * 1024];
+	size_t klen = strlen(key);
+	char *line;
+
+	if (spm_read_str(path, buf, sizeof(buf)) < 0)
+		return -1;
+	for (line = buf; line && *line; line = strchr(line, '\n')) {
+		if (*line == '\n')
+			line++;
+		if (!strncmp(line, key, klen) && line[klen] == ' ')
+			return strtol(line + klen + 1, NULL, 10);
+	}
+	return -1;
+}
+
+long node_vmstat(int nid, const char *key)
+{
+	char path[128];
+
+	snprintf(path, sizeof(path), "/sys/devices/system/node/node%d/vmstat",
+		 nid);
+	return find_key(path, key);
+}
+
+long proc_vmstat(const char *key)
+{
+	return find_key("/proc/vmstat", key);
+}
+
+long node_hugepages(int nid)
+{
+	char path[160];
+
+	snprintf(path, sizeof(path), NODE_HUGEPAGES, nid);
+	return read_num(path);
+}
+
+long node_meminfo_kb(int nid, const char *key)
+{
+	char path[128], buf[8192], name[64], *line;
+	long val;
+	int n;
+
+	snprintf(path, sizeof(path), "/sys/devices/system/node/node%d/meminfo",
+		 nid);
+	if (spm_read_str(path, buf, sizeof(buf)) < 0)
+		return -1;
+	for (line = strtok(buf, "\n"); line; line = strtok(NULL, "\n"))
+		if (sscanf(line, "Node %d %63[^:]: %ld", &n, name, &val) == 3 &&
+		    !strcmp(name, key))
+			return val;
+	return -1;
+}
+
+/* ---- system calls ---- */
+
+/* get_nodes() in the kernel reads maxnode - 1 bits. */
+#define MAXNODE	(MAX_NODES + 1)
+
+long sys_mbind(void *addr, unsigned long len, int mode, nodemask64 mask,
+	       unsigned int flags)
+{
+	unsigned long m = mask;
+
+	return syscall(SYS_mbind, addr, len, mode, &m, MAXNODE, flags);
+}
+
+long sys_set_mempolicy(int mode, nodemask64 mask)
+{
+	unsigned long m = mask;
+
+	return syscall(SYS_set_mempolicy, mode, mode == MPOL_DEFAULT ? NULL : &m,
+		       MAXNODE);
+}
+
+long sys_migrate_pages(int pid, nodemask64 from, nodemask64 to)
+{
+	unsigned long f = from, t = to;
+
+	return syscall(SYS_migrate_pages, pid, MAXNODE, &f, &t);
+}
+
+long sys_move_pages(int pid, unsigned long count, void **pages,
+		    const int *nodes, int *status, int flags)
+{
+	return syscall(SYS_move_pages, pid, count, pages, nodes, status, flags);
+}
+
+/* ---- page placement ---- */
+
+#define QUERY_BATCH	4096
+
+long pages_nodes(int pid, void *addr, size_t len, long *hist)
+{
+	static void *pages[QUERY_BATCH];
+	static int status[QUERY_BATCH];
+	long psz = sysconf(_SC_PAGESIZE);
+	size_t npages = len / psz, i, done;
+
+	memset(hist, 0, HIST_LEN * sizeof(*hist));
+	for (done = 0; done < npages; done += i) {
+		size_t n = npages - done < QUERY_BATCH ? npages - done :
+							  QUERY_BATCH;
+
+		for (i = 0; i < n; i++) {
+			pages[i] = (char *)addr + (done + i) * psz;
+			status[i] = -1000;
+		}
+		if (sys_move_pages(pid, n, pages, NULL, status, 0) < 0)
+			return -errno;
+		for (i = 0; i < n; i++) {
+			if (status[i] >= 0 && status[i] < MAX_NODES)
+				hist[status[i]]++;
+			else
+				hist[MAX_NODES]++;
+		}
+	}
+	return npages;
+}
+
+long hist_on(const long *hist, nodemask64 mask)
+{
+	long sum = 0;
+	int n;
+
+	for (n = 0; n < MAX_NODES; n++)
+		if (mask & NODE_BIT(n))
+			sum += hist[n];
+	return sum;
+}
+
+long hist_placed(const long *hist)
+{
+	return hist_on(hist, ~(nodemask64)0);
+}
+
+char *hist_format(const long *hist, char *buf, size_t len)
+{
+	size_t n = 0;
+	int nid;
+
+	buf[0] = '\0';
+	for (nid = 0; nid < nr_node_ids && n < len; nid++)
+		n += snprintf(buf + n, len - n, "%sn%d=%ld", nid ? " " : "",
+			      nid, hist[nid]);
+	if (n < len)
+		snprintf(buf + n, len - n, " none=%ld", hist[MAX_NODES]);
+	return buf;
+}
+
+void touch(void *addr, size_t len)
+{
+	long psz = sysconf(_SC_PAGESIZE);
+	size_t off;
+
+	for (off = 0; off < len; off += psz)
+		((volatile char *)addr)[off] = 1;
+}
+
+void *map_touch(size_t len)
+{
+	void *p = mmap(NULL, len, PROT_READ | PROT_WRITE,
+		       MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+
+	if (p == MAP_FAILED)
+		return NULL;
+	touch(p, len);
+	return p;
+}
+
+int run_cmd(const char *cmd, char *out, size_t outlen)
+{
+	char drain[4096];
+	size_t n = 0, r;
+	FILE *f;
+	int st;
+
+	fflush(stdout);
+	f = popen(cmd, "r");
+	if (!f)
+		return -1;
+	while (n < outlen - 1 && (r = fread(out + n, 1, outlen - 1 - n, f)) > 0)
+		n += r;
+	out[n] = '\0';
+	/* Drain the rest: the command must not die of SIGPIPE. */
+	while (fread(drain, 1, sizeof(drain), f) > 0)
+		;
+	st = pclose(f);
+	if (st < 0)
+		return -1;
+	if (!WIFEXITED(st))
+		return 128 + WTERMSIG(st);
+	return WEXITSTATUS(st);
+}
+
+/* ---- the test module ---- */
+
+bool module_loaded(void)
+{
+	return access(SPM_TEST_ALLOC, W_OK) == 0;
+}
+
+int module_alloc(const char *cmd, struct mod_result *res)
+{
+	char buf[2048], *tok, *save;
+	int fd, ret = 0, n;
+	long v;
+
+	memset(res, 0, sizeof(*res));
+	fd = open(SPM_TEST_ALLOC, O_RDWR);
+	if (fd < 0)
+		return -errno;
+	if (write(fd, cmd, strlen(cmd)) < 0)
+		ret = -errno;
+	/*
+	 * A command that ran and failed has a result (-EIO); one refused
+	 * (-EINVAL) left the previous command's, which must not be counted
+	 * again.
+	 */
+	if (ret && ret != -EIO) {
+		close(fd);
+		return ret;
+	}
+	n = pread(fd, buf, sizeof(buf) - 1, 0);
+	close(fd);
+	if (n <= 0)
+		return ret ? ret : -EPROTO;
+	buf[n] = '\0';
+	for (tok = strtok_r(buf, " \n", &save); tok;
+	     tok = strtok_r(NULL, " \n", &save)) {
+		if (sscanf(tok, "ok=%ld", &v) == 1)
+			res->ok = v;
+		else if (sscanf(tok, "fail=%ld", &v) == 1)
+			res->fail = v;
+		else if (sscanf(tok, "ns=%lld", &res->ns) == 1)
+			;
+		else if (sscanf(tok, "n%d=%ld", &n, &v) == 2 && n >= 0 &&
+			 n < MAX_NODES)
+			res->node[n] = v;
+		else
+			return -EPROTO;
+	}
+	return ret;
+}
+
+char *mod_result_format(const struct mod_result *r, char *buf, size_t len)
+{
+	size_t n;
+	int nid;
+
+	n = snprintf(buf, len, "ok=%ld fail=%ld", r->ok, r->fail);
+	for (nid = 0; nid < nr_node_ids && n < len; nid++)
+		n += snprintf(buf + n, len - n, " n%d=%ld", nid, r->node[nid]);
+	return buf;
+}
+
+/* ---- checks shared by the suites ---- */
+
+char nl_buf[2][128];
+char hist_buf[512];
+char res_buf[512];
+
+int need_spm(void)
+{
+	if (!spm_nodes)
+		return skip("no SPM nodes expected: boot with spm_nodes= or pass -s");
+	if (!sysram_nodes)
+		return skip("no system RAM node besides the SPM nodes");
+	return PASS;
+}
+
+int need_nodes(nodemask64 nodes, int n, const char *what)
+{
+	if (__builtin_popcountll(nodes) < n)
+		return skip("needs %d %s nodes, the guest has %d (%s)", n, what,
+			    __builtin_popcountll(nodes), NL(nodes, 0));
+	return PASS;
+}
+
+int need_module(void)
+{
+	int ret = need_spm();
+
+	if (ret != PASS)
+		return ret;
+	if (!module_loaded())
+		return fail("%s missing: spm_test.ko is not loaded", SPM_TEST_ALLOC);
+	return PASS;
+}
+
+int check_sysram(int pid, void *addr, size_t len, const char *what)
+{
+	long hist[HIST_LEN], n;
+
+	n = pages_nodes(pid, addr, len, hist);
+	CHECK(n >= 0, "%s: move_pages query: %s", what, strerror(-n));
+	info("%s: %s", what, HIST(hist));
+	CHECK(!hist_on(hist, spm_nodes), "%s: %ld of %ld pages on SPM nodes (%s)",
+	      what, hist_on(hist, spm_nodes), n, HIST(hist));
+	CHECK(hist_on(hist, sysram_nodes) == n,
+	      "%s: only %ld of %ld pages found on system RAM (%s)", what,
+	      hist_on(hist, sysram_nodes), n, HIST(hist));
+	return PASS;
+}
+
+int check_spread(const long *hist, long n, const char *what)
+{
+	int nid;
+
+	if (__builtin_popcountll(sysram_nodes) < 2)
+		return PASS;
+	for (nid = 0; nid < MAX_NODES; nid++)
+		if ((sysram_nodes & NODE_BIT(nid)) &&
+		    hist[nid] * 2 * __builtin_popcountll(sysram_nodes) < n)
+			return fail("%s: not interleaved over system RAM (%s)",
+				    what, HIST(hist));
+	return PASS;
+}
+
+void *map_anon(size_t len)
+{
+	void *p = mmap(NULL, len, PROT_READ | PROT_WRITE,
+		       MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+
+	return p == MAP_FAILED ? NULL : p;
+}
+
+int parse_hist(const char *s, long *hist)
+{
+	char *copy = strdup(s), *tok, *save;
+	int nid, found = 0;
+	long v;
+
+	memset(hist, 0, HIST_LEN * sizeof(*hist));
+	for (tok = strtok_r(copy, "\n ", &save); tok;
+	     tok = strtok_r(NULL, "\n ", &save)) {
+		if (sscanf(tok, "n%d=%ld", &nid, &v) == 2 && nid >= 0 &&
+		    nid < MAX_NODES) {
+			hist[nid] = v;
+			found++;
+		} else if (sscanf(tok, "none=%ld", &v) == 1) {
+			hist[MAX_NODES] = v;
+		} else {
+			found = 0;
+			break;
+		}
+	}
+	free(copy);
+	return found ? 0 : -EINVAL;
+}
+
+int mod(const char *cmd, struct mod_result *res)
+{
+	int r = module_alloc(cmd, res);
+
+	info("'%s': %s%s%s", cmd, r ? strerror(-r) : "", r ? " " : "", RES(res));
+	CHECK(!r, "'%s': %s", cmd, strerror(-r));
+	return PASS;
+}
+
+int mod_sysram(const char *cmd, long min_ok)
+{
+	struct mod_result res;
+	long on_spm = 0;
+	int nid;
+
+	if (mod(cmd, &res) != PASS)
+		return FAIL;
+	for (nid = 0; nid < MAX_NODES; nid++)
+		if (spm_nodes & NODE_BIT(nid))
+			on_spm += res.node[nid];
+	CHECK(!on_spm, "'%s': %ld pages on SPM nodes (%s)", cmd, on_spm,
+	      RES(&res));
+	CHECK(res.ok >= min_ok, "'%s': only %ld pages allocated (%s)", cmd,
+	      res.ok, RES(&res));
+	return PASS;
+}
+
+int mod_on(const char *cmd, int nid, long count)
+{
+	struct mod_result res;
+
+	if (mod(cmd, &res) != PASS)
+		return FAIL;
+	CHECK(res.ok == count && res.node[nid] == count,
+	      "'%s': expected all %ld pages on node %d, got %s", cmd, count,
+	      nid, RES(&res));
+	return PASS;
+}
+
+int check_on(int pid, void *addr, size_t len, nodemask64 mask,
+	     const char *what, long *hist)
+{
+	long h[HIST_LEN], n;
+
+	if (!hist)
+		hist = h;
+	n = pages_nodes(pid, addr, len, hist);
+	CHECK(n >= 0, "%s: move_pages query: %s", what, strerror(-n));
+	info("%s: %s", what, HIST(hist));
+	CHECK(hist_on(hist, mask) == n,
+	      "%s: %ld of %ld pages on nodes %s (%s)", what,
+	      hist_on(hist, mask), n, NL(mask, 0), HIST(hist));
+	return PASS;
+}
+
+/* ---- memory policies ---- */
+
+const char *mpol_name(int mode)
+{
+	switch (mode) {
+	case MPOL_DEFAULT:		return "MPOL_DEFAULT";
+	case MPOL_PREFERRED:		return "MPOL_PREFERRED";
+	case MPOL_BIND:			return "MPOL_BIND";
+	case MPOL_INTERLEAVE:		return "MPOL_INTERLEAVE";
+	case MPOL_LOCAL:		return "MPOL_LOCAL";
+	case MPOL_PREFERRED_MANY:	return "MPOL_PREFERRED_MANY";
+	case MPOL_WEIGHTED_INTERLEAVE:	return "MPOL_WEIGHTED_INTERLEAVE";
+	}
+	return "?";
+}
+
+void *map_policy(size_t len, int mode, nodemask64 mask, bool vma)
+{
+	void *p = mmap(NULL, len, PROT_READ | PROT_WRITE,
+		       MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	long r;
+	int err;
+
+	if (p == MAP_FAILED)
+		return NULL;
+	if (vma)
+		r = sys_mbind(p, len, mode, mask, 0);
+	else
+		r = sys_set_mempolicy(mode, mask);
+	if (r) {
+		err = errno;
+		munmap(p, len);
+		errno = err;
+		return NULL;
+	}
+	touch(p, len);
+	if (!vma)
+		sys_set_mempolicy(MPOL_DEFAULT, 0);
+	return p;
+}
+
+int policy_on(int mode, nodemask64 mask, bool vma, nodemask64 on,
+	      size_t len, long *hist)
+{
+	char what[160];
+	void *p;
+	int r;
+
+	snprintf(what, sizeof(what), "%s(%s, %s)",
+		 vma ? "mbind" : "set_mempolicy", mpol_name(mode),
+		 nodelist_format(mask, nl_buf[1], sizeof(nl_buf[1])));
+	p = map_policy(len, mode, mask, vma);
+	CHECK(p, "%s: %s", what, strerror(errno));
+	r = check_on(0, p, len, on, what, hist);
+	munmap(p, len);
+	return r;
+}
+
+int policy_refused(int mode, nodemask64 mask, bool vma)
+{
+	size_t len = 2 * MiB;
+	long hist[HIST_LEN];
+	void *p;
+
+	p = map_policy(len, mode, mask, vma);
+	if (!p && errno == EINVAL)
+		return PASS;
+	if (!p)
+		return fail("%s(%s, %s): %s, expected EINVAL",
+			    vma ? "mbind" : "set_mempolicy", mpol_name(mode),
+			    NL(mask, 0), strerror(errno));
+	pages_nodes(0, p, len, hist);
+	munmap(p, len);
+	return fail("%s(%s, %s) succeeded (pages: %s), expected EINVAL",
+		    vma ? "mbind" : "set_mempolicy", mpol_name(mode),
+		    NL(mask, 0), HIST(hist));
+}
+
+int suite_init(const char *spm_arg)
+{
+	static char exe[4096];
+	char buf[4096], *p;
+	nodemask64 mask;
+	ssize_t len;
+
+	len = readlink("/proc/self/exe", exe, sizeof(exe) - 1);
+	if (len > 0) {
+		exe[len] = '\0';
+		self_exe = exe;
+	}
+	if (!spm_read_str(SPM_NODE_DIR "/possible", buf, sizeof(buf)) &&
+	    !nodelist_parse(buf, &mask) && mask)
+		nr_node_ids = 64 - __builtin_clzll(mask);
+	if (spm_read_str(SPM_NODE_DIR "/has_memory", buf, sizeof(buf)) ||
+	    nodelist_parse(buf, &sysram_nodes))
+		sysram_nodes = 0;
+
+	if (spm_arg) {
+		char err[128];
+
+		if (spm_parse_nodelist(spm_arg, &spm_nodes, MAX_NODES, err,
+				       sizeof(err))) {
+			fprintf(stderr, "%s: %s\n", test_name, err);
+			return 2;
+		}
+	} else if (!spm_read_str("/proc/cmdline", buf, sizeof(buf))) {
+		for (p = strtok(buf, " \n"); p; p = strtok(NULL, " \n"))
+			if (!strncmp(p, "spm_nodes=", 10) &&
+			    nodelist_parse(p + 10, &spm_nodes))
+				spm_nodes = 0;
+	}
+	sysram_nodes &= ~spm_nodes;
+	return 0;
+}
+
+int touch_main(const char *size)
+{
+	long hist[HIST_LEN];
+	size_t len = parse_size(size);
+	char buf[1024];
+	void *p;
+
+	if (!len) {
+		fprintf(stderr, "spm_selftest: bad size '%s'\n", size);
+		return 2;
+	}
+	p = map_touch(len);
+	if (!p) {
+		perror("spm_selftest: mmap");
+		return 1;
+	}
+	if (pages_nodes(0, p, len, hist) < 0) {
+		perror("spm_selftest: move_pages");
+		return 1;
+	}
+	printf("%s\n", hist_format(hist, buf, sizeof(buf)));
+	return 0;
+}
