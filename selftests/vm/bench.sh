@@ -4,11 +4,13 @@
 # make bench: boot each configuration under QEMU -icount and run
 # spm_selftest --bench in it, round after round, then write the report.
 #
-#   bench.sh [--rounds N] [--reps N] [--out DIR]
+#   bench.sh [--rounds N] [--reps N] [--out DIR] [--patched KBUILD]
+#            [--initrds DIR]
 #
 # Kernels (built by make bench): build/kbuild-bench (the series) and
 # build/kbuild-vanilla-bench (the same configuration without it), with their
-# initramfs in build/bench/patched and build/bench/vanilla.  Configurations, one boot each per
+# initramfs in build/bench/patched and build/bench/vanilla.  --patched
+# and --initrds point elsewhere, to measure a kernel being worked on.  Configurations, one boot each per
 # round, in this order every round:
 #
 #   vanilla       Linux 6.12, nodes 2-3 CPU-less
@@ -30,13 +32,17 @@ top=$(cd "$here/../.." && pwd)
 out=$top/build/bench
 rounds=5
 reps=1
+patched_kbuild=$top/build/kbuild-bench
+initrds=$top/build/bench
 
 while [ $# -gt 0 ]; do
 	case "$1" in
 	--rounds) rounds=${2:?}; shift 2 ;;
 	--reps) reps=${2:?}; shift 2 ;;
 	--out) out=${2:?}; shift 2 ;;
-	*) echo "bench.sh: unknown argument '$1' (usage: bench.sh [--rounds N] [--reps N] [--out DIR])" >&2
+	--patched) patched_kbuild=${2:?}; shift 2 ;;
+	--initrds) initrds=${2:?}; shift 2 ;;
+	*) echo "bench.sh: unknown argument '$1' (see the comment at the top of $0)" >&2
 	   exit 2 ;;
 	esac
 done
@@ -46,9 +52,8 @@ for n in "$rounds" "$reps"; do
 	esac
 done
 
-patched=$top/build/kbuild-bench/arch/x86/boot/bzImage
+patched=$patched_kbuild/arch/x86/boot/bzImage
 vanilla=$top/build/kbuild-vanilla-bench/arch/x86/boot/bzImage
-initrds=$top/build/bench
 for f in "$patched" "$vanilla" "$initrds/patched/initramfs.cpio.gz" \
 	 "$initrds/vanilla/initramfs.cpio.gz"; do
 	[ -r "$f" ] || { echo "bench.sh: $f missing: run make bench" >&2; exit 2; }
