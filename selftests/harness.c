@@ -27,7 +27,8 @@
  * closed by "N passed, N failed, N skipped", which selftests/vm/ reads;
  * the exit code is 1 if a test failed.
  *
- * Each test runs in a child process, leader of a process group of its own.
+ * Each test runs in a child process, leader of a process group of its own
+ * (a subtest run_subtest() starts stays in its caller's).
  * The parent keeps the deadline: a test still running when it passes has
  * its whole process group killed, is reported as failed, and its cleanup
  * runs in a fresh process.
@@ -58,6 +59,11 @@ extern const struct spm_test *__start_spm_tests[];
 extern const struct spm_test *__stop_spm_tests[];
 
 static int test_timeout = DEFAULT_TIMEOUT;
+/*
+ * In a test's process: a subtest (run_subtest()) stays in the test's
+ * process group, so that the test's deadline takes it down too.
+ */
+static bool in_test;
 
 /* What a test's process hands back, in memory shared with the parent. */
 struct test_report {
@@ -107,7 +113,9 @@ test_child(const struct spm_test *t, struct test_report *rep, bool cleanup_only)
 {
 	int ret = PASS;
 
-	setpgid(0, 0);
+	if (!in_test)
+		setpgid(0, 0);
+	in_test = true;
 	test_name = t->name;
 	if (cleanup_only) {
 		t->cleanup();
@@ -144,6 +152,7 @@ test_child(const struct spm_test *t, struct test_report *rep, bool cleanup_only)
 static void fork_test(const struct spm_test *t, int timeout, bool cleanup_only,
 		      struct test_report *rep)
 {
+	bool group = !in_test;
 	int st = 0, pidfd;
 	pid_t pid;
 
@@ -159,11 +168,12 @@ static void fork_test(const struct spm_test *t, int timeout, bool cleanup_only,
 	if (!pid)
 		test_child(t, rep, cleanup_only);
 	/* Both sides set the group: no race with an early kill. */
-	setpgid(pid, pid);
+	if (group)
+		setpgid(pid, pid);
 	pidfd = syscall(SYS_pidfd_open, pid, 0);
 
 	if (!wait_child(pid, pidfd, timeout * 1000L, &st)) {
-		kill(-pid, SIGKILL);
+		kill(group ? -pid : pid, SIGKILL);
 		snprintf(rep->reason, sizeof(rep->reason),
 			 "timed out after %d s, process group killed%s",
 			 timeout, wait_child(pid, pidfd, KILL_WAIT_MS, &st) ?
@@ -177,7 +187,8 @@ static void fork_test(const struct spm_test *t, int timeout, bool cleanup_only,
 	if (pidfd >= 0)
 		close(pidfd);
 	/* Whatever the test left behind in its process group goes too. */
-	kill(-pid, SIGKILL);
+	if (group)
+		kill(-pid, SIGKILL);
 	if (rep->done || cleanup_only)
 		return;
 	rep->kind = FAIL;

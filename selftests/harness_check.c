@@ -2,15 +2,16 @@
 /*
  * harness_check: tests of the harness itself, run on the build host by
  * "make -C selftests" (harness-check): a pass, a failure, a skip, a
- * crash, a reason on two lines, and a test stuck with a helper process,
- * which the deadline (-T) must kill, whole process group, then run its
- * cleanup.  HARNESS_CHECK_DIR names a directory for the stuck test's
- * traces.  Not in the guest.
+ * crash, a reason on two lines, subtests, and a test stuck with a helper
+ * process, which the deadline (-T) must kill, whole process group, then
+ * run its cleanup.  HARNESS_CHECK_DIR names a directory for the stuck
+ * test's traces.  Not in the guest.
  */
 #define _GNU_SOURCE
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 #include <unistd.h>
 
 #include "harness.h"
@@ -84,3 +85,16 @@ static void h_stuck_cleanup(void)
 }
 TEST(h_stuck, "never ends: killed at the deadline", NULL, h_stuck,
      h_stuck_cleanup);
+
+/* Subtests: another test run as the harness would, its verdict ours. */
+static int h_sub(void)
+{
+	CHECK(run_subtest("h_pass") == PASS, "h_pass as a subtest: %s",
+	      test_reason());
+	CHECK(run_subtest("h_fail") == FAIL &&
+	      !strcmp(test_reason(), "h_fail failed: 1 + 1 is 2"),
+	      "h_fail as a subtest: '%s'", test_reason());
+	return PASS;
+}
+TEST(h_sub, "run_subtest(): a passing and a failing subtest", NULL, h_sub,
+     NULL);
