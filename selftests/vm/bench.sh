@@ -23,6 +23,9 @@
 #
 # Under -icount shift=0,sleep=off the guest clock advances 1 ns per guest
 # instruction: the figures are instruction counts, whatever the host does.
+# The guests boot with norandmaps: where a mapping lands must not change
+# from boot to boot (whether mbind() splits and merges it with a neighbour
+# doubled its cost in some rounds).
 # The raw lines go to DIR/raw/CONFIG.rN, the report to DIR/report.md and
 # DIR/report.svg (bench-report.py).
 set -euo pipefail
@@ -85,6 +88,7 @@ for ((r = 1; r <= rounds; r++)); do
 		if ! "$here/run-guest.sh" --kernel "$image" \
 			--initrd "$initrds/$kernel/initramfs.cpio.gz" --out "$run" \
 			--cpuless "$cpuless" --spm "$spm" --icount \
+			--append norandmaps \
 			--bench "--reps $reps $args" > "$run.log" 2>&1; then
 			echo "bench.sh: round $r, $name failed:" >&2
 			grep -a -E '^(bench error|FAIL|#   )' "$run.log" "$run/runner.log" >&2 || true
