@@ -19,6 +19,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
+#include <sys/mount.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
@@ -915,3 +916,63 @@ static int test_policy_template(void)
 }
 TEST(policy_template, "policies/template.bpf.c: its trusted pid binds memory to an SPM node, no one else; a bad knob fails init()",
 	need_spm_ops, test_policy_template, cleanup_policy);
+
+/* ---- the debugging recipe of bpf/README.md ---- */
+
+#define TRACEFS		"/sys/kernel/tracing"
+
+static void trace_off(void)
+{
+	write_file(TRACEFS "/events/spm/enable", "0");
+	write_file(TRACEFS "/trace", "");
+}
+
+/*
+ * The tracepoints spm:spm_ops_state and spm:spm_admit through tracefs,
+ * and a policy's bpf_printk() lines, in the trace buffer.
+ */
+static int test_policy_trace(void)
+{
+	static char trace[256 * 1024];
+	int spm = first_spm(), r;
+	char cmd[128], want[64];
+
+	if (access(TRACEFS "/trace", W_OK) &&
+	    mount("tracefs", TRACEFS, "tracefs", 0, NULL))
+		return skip("no tracefs: %s", strerror(errno));
+	r = write_file(TRACEFS "/trace", "");
+	CHECK(!r, "clear the trace buffer: %s", strerror(-r));
+	r = write_file(TRACEFS "/events/spm/enable", "1");
+	CHECK(!r, "enable the spm events: %s", strerror(-r));
+	r = loader_start(TEST_BPF_DIR "/test_printk.bpf.o", NULL, "test_printk");
+	if (r == PASS) {
+		snprintf(cmd, sizeof(cmd), "spm=1 nid=%d mask=%d count=8", spm,
+			 spm);
+		r = mod_on(cmd, spm, 8);
+	}
+	if (r == PASS)
+		r = stop_detached("test_printk");
+	write_file(TRACEFS "/events/spm/enable", "0");
+	if (r != PASS)
+		return r;
+	r = spm_read_str(TRACEFS "/trace", trace, sizeof(trace));
+	CHECK(!r, "read the trace: %s", strerror(-r));
+	info("%s", trace);
+	CHECK(strstr(trace, "spm_ops_state: state=enabled policy=test_printk"),
+	      "no spm_ops_state line enabling test_printk in the trace");
+	CHECK(strstr(trace, "spm_ops_state: state=disabled"),
+	      "no spm_ops_state line disabling test_printk in the trace");
+	snprintf(want, sizeof(want), "spm_admit: nid=%d order=0 ", spm);
+	CHECK(strstr(trace, want), "no '%s' in the trace", want);
+	snprintf(want, sizeof(want), "test_printk: admit nid %d order 0", spm);
+	CHECK(strstr(trace, want), "no bpf_printk line '%s' in the trace", want);
+	return PASS;
+}
+
+static void cleanup_trace(void)
+{
+	trace_off();
+	reset_spm();
+}
+TEST(policy_trace, "bpf/README.md's debugging recipe: spm:spm_ops_state and spm:spm_admit in tracefs, a policy's bpf_printk() lines",
+	need_spm_ops, test_policy_trace, cleanup_trace);
