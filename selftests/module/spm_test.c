@@ -13,6 +13,7 @@
  *	mask=NODELIST                      nodemask passed to the allocator
  *	spm=0|1                            __GFP_SPM_NODE
  *	thisnode=0|1                       __GFP_THISNODE
+ *	nofail=0|1                         __GFP_NOFAIL (page mode only)
  *	gfp=kernel|atomic                  GFP_KERNEL or GFP_ATOMIC
  *	lowmem=N                           first hold node N below its low
  *	                                   watermark (loop only)
@@ -86,6 +87,7 @@ struct spm_test_req {
 	nodemask_t mask;
 	bool spm;
 	bool thisnode;
+	bool nofail;
 	bool atomic;
 	int lowmem_nid;
 };
@@ -159,6 +161,10 @@ static int spm_test_parse(char *cmd, struct spm_test_req *req)
 			ret = kstrtobool(val, &req->thisnode);
 			if (ret)
 				return ret;
+		} else if (!strcmp(tok, "nofail")) {
+			ret = kstrtobool(val, &req->nofail);
+			if (ret)
+				return ret;
 		} else if (!strcmp(tok, "gfp")) {
 			if (!strcmp(val, "kernel"))
 				req->atomic = false;
@@ -197,6 +203,10 @@ static int spm_test_parse(char *cmd, struct spm_test_req *req)
 	     req->lowmem_nid >= MAX_NUMNODES ||
 	     !node_state(req->lowmem_nid, N_MEMORY)))
 		return -EINVAL;
+	/* A small, sleeping, one-page-at-a-time allocation may not fail. */
+	if (req->nofail && (req->mode != SPM_TEST_PAGE || req->atomic ||
+			    req->count > SPM_TEST_MAX_ATOMIC_COUNT))
+		return -EINVAL;
 	/* __GFP_THISNODE needs a node to stay on. */
 	if (req->thisnode && req->nid == NUMA_NO_NODE)
 		return -EINVAL;
@@ -213,6 +223,9 @@ static int spm_test_gfp(const struct spm_test_req *req, gfp_t *gfp)
 	       __GFP_NOWARN;
 	if (req->thisnode)
 		*gfp |= __GFP_THISNODE;
+	/* __GFP_NOFAIL and __GFP_RETRY_MAYFAIL contradict each other. */
+	if (req->nofail)
+		*gfp = (*gfp & ~__GFP_RETRY_MAYFAIL) | __GFP_NOFAIL;
 	if (req->spm) {
 #ifdef __GFP_SPM_NODE
 		*gfp |= __GFP_SPM_NODE;
