@@ -309,6 +309,7 @@ def write_chart(rep, out_dir):
                 "{:.1f}".format(x) if x else "NaN" for x in r)))
     script = """
 set terminal svg size 1100,900 dynamic font "sans,11"
+set termoption noenhanced
 set output '{svg}'
 set multiplot
 set origin 0,0.45
@@ -322,7 +323,7 @@ set key top left
 set xtics rotate by -30 noenhanced
 set ytics nomirror
 set grid ytics
-set yrange [0.9:*]
+set yrange [0.5:*]
 plot '{data}' using 2:xtic(1) title columnhead(2), \\
      '' using 3 title columnhead(3), '' using 4 title columnhead(4), \\
      '' using 5 title columnhead(5), '' using 6 title columnhead(6), \\
