@@ -2,7 +2,7 @@
 # SPDX-License-Identifier: GPL-2.0
 #
 # make bench: boot each configuration under QEMU -icount and run
-# spm_selftest --bench in it, round after round, then write the report.
+# spm_bench in it, round after round, then write the report.
 #
 #   bench.sh [--rounds N] [--reps N] [--out DIR] [--patched KBUILD]
 #            [--initrds DIR]
