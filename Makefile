@@ -9,6 +9,7 @@
 #   make check    checkpatch --strict over kernel-patches/
 #   make check-configs  the series builds in each configuration of
 #                 kernel-patches/configs/ (mm/, kernel/, drivers/base/)
+#   make check-each  every patch of the series builds on its own
 #   make install  spm-loader, its man page, the policies and the systemd
 #                 unit spm-policy@.service (PREFIX=/usr/local, DESTDIR)
 #   make clean    remove build outputs except the kernel trees
@@ -27,7 +28,7 @@ endif
 SELFTESTS := $(MAKE) -s -C selftests KSRC=$(KSRC) KBUILD=$(KBUILD) \
 	     BPF_KBUILD=$(SPM_KBUILD) OUT=$(SELFTESTS_OUT)
 
-.PHONY: all deps kernel test demo bench check check-configs install clean
+.PHONY: all deps kernel test demo bench check check-configs check-each install clean
 
 all: kernel
 
@@ -80,6 +81,11 @@ check:
 # Needs build/linux ("make kernel").
 check-configs:
 	@./kernel-patches/check-configs.sh $(VARIANTS)
+
+# Every patch of the series builds on its own: applied one at a time,
+# each built in the spm configuration (or VARIANTS).
+check-each:
+	@./kernel-patches/check-configs.sh --each $(VARIANTS)
 
 clean:
 	@$(MAKE) -s -C selftests clean

@@ -35,7 +35,7 @@ fragments=("$patches/spm.config")
 [ $bench = 1 ] && fragments+=("$patches/bench.config")
 
 die() { echo "build-kernel.sh: $*" >&2; exit 1; }
-git_tree() { git -C "$1" -c user.name=spm-build -c user.email=spm-build@localhost "${@:2}"; }
+. "$patches/series.sh"
 
 [ -r "$tarball" ] || die "$tarball missing: run 'make deps'"
 mkdir -p "$build"
@@ -58,8 +58,6 @@ echo "  SOURCE  linux $version (Debian linux-source-6.12)"
 [ "$version" = "$tested" ] ||
 	echo "warning: the series was tested on $tested, this source is $version" >&2
 
-series_files() { grep -v '^#' "$patches/series" | sed '/^\s*$/d'; }
-
 if [ $vanilla = 1 ]; then
 	src=$build/linux-vanilla
 	obj=$build/kbuild-vanilla
@@ -71,18 +69,8 @@ if [ $vanilla = 1 ]; then
 else
 	src=$tree
 	obj=$build/kbuild
-	applied=$(cd "$patches" && series_files | xargs cat series | sha256sum | cut -c1-16)
-	if [ "$(cat "$src/.spm-applied" 2>/dev/null)" != "$applied" ]; then
-		echo "  PATCH   $(series_files | wc -l) patches from kernel-patches/series"
-		git_tree "$src" am --abort >/dev/null 2>&1 || true
-		git_tree "$src" checkout -q -f -B applied base
-		series_files | while read -r p; do
-			[ -r "$patches/$p" ] || die "series names $p, which is not in kernel-patches/"
-			git_tree "$src" am -q --keep-cr "$patches/$p" ||
-				die "$p does not apply to linux $version"
-		done
-		echo "$applied" > "$src/.spm-applied"
-	fi
+	series_apply "$src" || die "the series does not apply to linux $version"
+	applied=$(series_hash)
 fi
 
 [ $bench = 1 ] && obj=$obj-bench
@@ -100,17 +88,7 @@ make -s -C "$src" O="$obj" tinyconfig >/dev/null
 "$src/scripts/kconfig/merge_config.sh" -m -O "$obj" "$obj/.config" "${fragments[@]}" >/dev/null
 make -s -C "$src" O="$obj" olddefconfig
 # merge_config drops what Kconfig cannot satisfy: say which, do not build.
-# The last fragment that sets an option wins, as in merge_config.
-missing=$(cat "${fragments[@]}" | grep '^CONFIG_.*=[yn]$' |
-	awk -F= '{ last[$1] = $0 } END { for (o in last) print last[o] }' |
-	while read -r opt; do
-	# The series' own options do not exist without it.
-	[ $vanilla = 1 ] && case $opt in CONFIG_SPM=y|CONFIG_SPM_*) continue ;; esac
-	case $opt in
-	*=n) ! grep -q "^${opt%=n}=y" "$obj/.config" || echo "$opt" ;;
-	*) grep -qx "$opt" "$obj/.config" || echo "$opt" ;;
-	esac
-done)
+missing=$(config_missing "$src" "$obj/.config" "${fragments[@]}")
 [ -z "$missing" ] || die "config options not set: $missing"
 
 echo "  BUILD   $obj (a few minutes on first build)"

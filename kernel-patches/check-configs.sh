@@ -2,7 +2,7 @@
 # Prove that the series builds in the configurations users have, without a
 # full kernel build per configuration.
 #
-#   check-configs.sh [--base] [VARIANT...]
+#   check-configs.sh [--base | --each] [VARIANT...]
 #
 # The series is applied to a worktree of its own, build/linux-cc, checked
 # out from the pristine tree's tag "base" (build/linux, made by
@@ -23,6 +23,11 @@
 # the base kernel's own warnings from the series'.  Local changes in
 # build/linux-cc are built as they are and reported; they go away when the
 # series is re-applied.  JOBS=N sets make's -j (default: nproc).
+#
+# --each applies the patches one at a time and builds after each one, so
+# that every patch is proved to build on its own (default variant: spm).
+# A line per patch and variant, "ok NNNN VARIANT (N s)"; it stops at the
+# first patch that fails.
 set -euo pipefail
 
 top=$(cd "$(dirname "$0")/.." && pwd)
@@ -34,16 +39,17 @@ src=$build/linux-cc
 out=$build/check-configs
 jobs=${JOBS:-$(nproc)}
 base=0
+each=0
 
 die() { echo "check-configs.sh: $*" >&2; exit 1; }
-git_tree() { git -C "$1" -c user.name=spm-build -c user.email=spm-build@localhost "${@:2}"; }
-series_files() { grep -v '^#' "$patches/series" | sed '/^\s*$/d'; }
+. "$patches/series.sh"
 
 variants=()
 for arg in "$@"; do
 	case "$arg" in
 	--base) base=1 ;;
-	-*) die "unknown option '$arg' (usage: check-configs.sh [--base] [VARIANT...])" ;;
+	--each) each=1 ;;
+	-*) die "unknown option '$arg' (usage: check-configs.sh [--base | --each] [VARIANT...])" ;;
 	*)
 		[ -r "$configs/$arg.config" ] ||
 			die "no variant '$arg' (kernel-patches/configs/$arg.config)"
@@ -51,7 +57,10 @@ for arg in "$@"; do
 		;;
 	esac
 done
-if [ ${#variants[@]} = 0 ]; then
+[ $base = 1 ] && [ $each = 1 ] && die "--base and --each exclude each other"
+if [ ${#variants[@]} = 0 ] && [ $each = 1 ]; then
+	variants=(spm)
+elif [ ${#variants[@]} = 0 ]; then
 	# The project's own configuration first, then in file name order.
 	variants=(spm)
 	for f in "$configs"/*.config; do
@@ -72,58 +81,28 @@ if [ ! -e "$src/.git" ]; then
 	git_tree "$tree" worktree add -q --detach "$src" base
 fi
 
-# The series' hash, computed as build-kernel.sh does.
-if [ $base = 1 ]; then
+if [ $each = 1 ]; then
+	# Every patch is checked out and built in turn, below.
+	series=$(series_commit) || die "the series does not apply"
+	rm -f "$src/.spm-applied"
+elif [ $base = 1 ]; then
+	series_checkout "$src" base
+	rm -f "$src/.spm-applied"
 	applied=base
 else
-	applied=$(cd "$patches" && series_files | xargs cat series | sha256sum | cut -c1-16)
-fi
-if [ "$(cat "$src/.spm-applied" 2>/dev/null)" != "$applied" ]; then
-	git_tree "$src" am --abort >/dev/null 2>&1 || true
-	# Only the files that differ are rewritten: make rebuilds what they touch.
-	git_tree "$src" checkout -q -f --detach base
-	if [ $base = 0 ]; then
-		echo "  PATCH   $(series_files | wc -l) patches from kernel-patches/series"
-		series_files | while read -r p; do
-			[ -r "$patches/$p" ] || die "series names $p, which is not in kernel-patches/"
-			git_tree "$src" am -q --keep-cr "$patches/$p" ||
-				die "$p does not apply to the tree at tag base"
-		done
+	series_apply "$src" || die "the series does not apply"
+	applied=$(series_hash)
+	if [ -n "$(git_tree "$src" status --porcelain --untracked-files=no)" ]; then
+		echo "  NOTE    $src has local changes: they are built too"
 	fi
-	echo "$applied" > "$src/.spm-applied"
-elif [ -n "$(git_tree "$src" status --porcelain --untracked-files=no)" ]; then
-	echo "  NOTE    $src has local changes: they are built too"
 fi
 
-# Every C file the series touches outside the directories built whole:
-# its object is built on its own.
-files=$(git_tree "$src" diff --name-only base -- '*.c' |
-	grep -v -e '^mm/' -e '^kernel/' -e '^drivers/base/' -e '^Documentation/' |
-	sed 's/\.c$/.o/' || true)
-
-# The options spm.config and the variant's fragment set, one per line as
-# "CONFIG_X=value", the last fragment to set an option winning.
-wanted_options() {
-	sed -n -e 's/^\(CONFIG_[A-Za-z0-9_]*=.*\)$/\1/p' \
-	       -e 's/^# \(CONFIG_[A-Za-z0-9_]*\) is not set$/\1=n/p' "$@" |
-		awk -F= '{ if (!($1 in last)) order[n++] = $1; last[$1] = $0 }
-			 END { for (i = 0; i < n; i++) print last[order[i]] }'
-}
-
-# The options of wanted_options that do not hold in .config $1.
-missing_options() {
-	local dotconfig=$1 opt
-	shift
-	wanted_options "$@" | while read -r opt; do
-		# The series' own options do not exist without it.
-		if [ $base = 1 ]; then
-			case $opt in CONFIG_SPM=*|CONFIG_SPM_*) continue ;; esac
-		fi
-		case $opt in
-		*=n) ! grep -q "^${opt%=n}=[ym]$" "$dotconfig" || echo "$opt" ;;
-		*) grep -qxF "$opt" "$dotconfig" || echo "$opt" ;;
-		esac
-	done
+# Every C file the applied patches touch outside the directories built
+# whole: its object is built on its own.
+touched_objects() {
+	git_tree "$src" diff --name-only base -- '*.c' |
+		grep -v -e '^mm/' -e '^kernel/' -e '^drivers/base/' -e '^Documentation/' |
+		sed 's/\.c$/.o/' || true
 }
 
 # The line that says best why the build in log $1 failed.
@@ -189,7 +168,7 @@ check_variant() {
 		rm -f "$obj/.config.cc-prev"
 		echo "$stamp" > "$obj/.cc-stamp"
 	fi
-	missing=$(missing_options "$obj/.config" "${frags[@]}")
+	missing=$(config_missing "$src" "$obj/.config" "${frags[@]}")
 	if [ -n "$missing" ]; then
 		echo "options not in .config after olddefconfig:" $missing
 		return 1
@@ -200,7 +179,7 @@ check_variant() {
 		first_error "$log"
 		return 1
 	fi
-	for f in $files; do
+	for f in $(touched_objects); do
 		# A file this configuration does not build has nothing to check.
 		if ! configured "$f"; then
 			echo "not in this configuration: $f" >>"$log"
@@ -221,15 +200,33 @@ check_variant() {
 passed=0
 failed=0
 skipped=0
-for v in "${variants[@]}"; do
-	start=$SECONDS
-	if reason=$(check_variant "$v"); then
-		echo "ok $v ($((SECONDS - start)) s)"
-		passed=$((passed + 1))
-	else
-		echo "FAIL $v: ${reason:-see $out/$v.log}"
-		failed=$((failed + 1))
-	fi
-done
+
+# Check every variant; $1 names the patch in --each mode.
+check_variants() {
+	local v start
+	for v in "${variants[@]}"; do
+		start=$SECONDS
+		if reason=$(check_variant "$v"); then
+			echo "ok ${1:+$1 }$v ($((SECONDS - start)) s)"
+			passed=$((passed + 1))
+		else
+			echo "FAIL ${1:+$1 }$v: ${reason:-see $out/$v.log}"
+			failed=$((failed + 1))
+		fi
+	done
+}
+
+if [ $each = 1 ]; then
+	n=0
+	for applied in $(git_tree "$src" rev-list --reverse "base..$series"); do
+		series_checkout "$src" "$applied"
+		n=$((n + 1))
+		check_variants "$(printf %04d $n)"
+		[ $failed = 0 ] || break
+	done
+	[ $failed != 0 ] || series_hash > "$src/.spm-applied"
+else
+	check_variants
+fi
 echo "$passed passed, $failed failed, $skipped skipped"
 [ $failed = 0 ]
