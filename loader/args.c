@@ -117,7 +117,7 @@ static const struct spm_cmd_def {
 	const struct option *longopts;
 } cmds[SPM_NR_CMDS] = {
 	[SPM_CMD_NONE]		= { NULL, usage_main },
-	[SPM_CMD_HELP]		= { "help", usage_main, "+:jh", no_opts },
+	[SPM_CMD_HELP]		= { "help", usage_main, ":jh", no_opts },
 	[SPM_CMD_ATTACH]	= { "attach", usage_attach, ":jhv",
 				    attach_opts },
 	[SPM_CMD_DETACH]	= { "detach", usage_detach, ":jh", no_opts },
@@ -260,31 +260,29 @@ static int parse_cmd(int argc, char **argv, struct spm_args *a, char *err,
 {
 	const struct spm_cmd_def *def = &cmds[a->cmd];
 	const char *name = def->name;
+	bool failed = false, help = false;
 	char why[SPM_ERRLEN];
-	bool failed = false;
 	int c, i, nr;
 	char **ops;
 
 	/*
-	 * After an error, go on for a -j further on: the error is then
-	 * printed as JSON.  The first error is the one reported.
+	 * After an error or --help, go on for a -j further on: the error or
+	 * the usage is then printed as JSON.  The first error is the one
+	 * reported; one after --help is none.
 	 */
 	optind = 0;
 	while ((c = getopt_long(argc, argv, def->shortopts, def->longopts,
 				NULL)) != -1) {
-		char *e = failed ? why : err;
-		size_t elen = failed ? sizeof(why) : errlen;
+		char *e = failed || help ? why : err;
+		size_t elen = failed || help ? sizeof(why) : errlen;
 
 		switch (c) {
 		case 'j':
 			a->json = true;
 			continue;
 		case 'h':
-			if (failed)
-				continue;
-			a->help_cmd = a->cmd;
-			a->cmd = SPM_CMD_HELP;
-			return 0;
+			help |= !failed;
+			continue;
 		case 'v':
 			a->verbose = true;
 			continue;
@@ -314,7 +312,12 @@ static int parse_cmd(int argc, char **argv, struct spm_args *a, char *err,
 			opt_error(name, c, argv[optind - 1], e, elen);
 			break;
 		}
-		failed = true;
+		failed |= !help;
+	}
+	if (help) {
+		a->help_cmd = a->cmd;
+		a->cmd = SPM_CMD_HELP;
+		return 0;
 	}
 	if (failed)
 		return -EINVAL;

@@ -95,12 +95,21 @@ static void write_pidfile(void)
 	close(fd);
 }
 
+/* Remove the pidfile spm_read_u64() read (under spm_sysfs_root). */
+static void unlink_pidfile(void)
+{
+	char path[512];
+
+	if (!spm_path(path, sizeof(path), SPM_PIDFILE))
+		unlink(path);
+}
+
 static void remove_pidfile(void)
 {
 	uint64_t pid;
 
 	if (!spm_read_u64(SPM_PIDFILE, &pid) && pid == (uint64_t)getpid())
-		unlink(SPM_PIDFILE);
+		unlink_pidfile();
 }
 
 /*
@@ -198,16 +207,31 @@ static int pin_link(struct bpf_object *obj, struct bpf_link *link)
 	return 0;
 }
 
-/* Kernel BTF -> the reasons of *_reasons values, if --set has one. */
-static void load_reasons(struct attach_ctx *c)
+/*
+ * --set, in two passes: the values that need nothing but the object
+ * (@kernel false), checked before the kernel is probed so that a typo is
+ * reported as one whatever the kernel, then the lists of reasons, whose
+ * names come from the kernel's enum spm_reason.
+ */
+static int apply_sets(struct attach_ctx *c, bool kernel)
 {
+	const struct spm_set *s;
+	char err[SPM_ERRLEN];
 	int i;
 
-	for (i = 0; i < c->a->nr_sets; i++)
-		if (spm_str_ends_with(c->a->sets[i].name, "_reasons"))
-			break;
-	if (i < c->a->nr_sets)
+	if (kernel)
 		spm_reasons_from_btf(c->vmlinux, &c->reasons);
+	for (i = 0; i < c->a->nr_sets; i++) {
+		s = &c->a->sets[i];
+		if (spm_str_ends_with(s->name, "_reasons") != kernel)
+			continue;
+		if (spm_set_var(c->obj, s->name, s->value, &c->reasons, err,
+				sizeof(err))) {
+			spm_err("%s", err);
+			return -1;
+		}
+	}
+	return 0;
 }
 
 /*
@@ -237,11 +261,10 @@ static int set_memory_nodes(struct attach_ctx *c)
 	return 0;
 }
 
-/* The cgroup table and --allow. */
-static int prepare_table(struct attach_ctx *c)
+/* The object's cgroup table, if any, and whether --allow has one. */
+static int check_table(struct attach_ctx *c)
 {
 	const char *file = c->a->file;
-	char err[SPM_ERRLEN];
 
 	c->table = bpf_object__find_map_by_name(c->obj, SPM_CGROUP_TABLE_NAME);
 	if (c->table && (bpf_map__type(c->table) != BPF_MAP_TYPE_HASH ||
@@ -253,14 +276,21 @@ static int prepare_table(struct attach_ctx *c)
 			sizeof(struct spm_cgroup_entry));
 		return -1;
 	}
-	if (!c->a->nr_allows)
-		return 0;
-	if (!c->table) {
+	if (c->a->nr_allows && !c->table) {
 		spm_err("%s: --allow needs a policy with a cgroup table (a map '%s'), such as cgroup_spm",
 			file, SPM_CGROUP_TABLE_NAME);
 		return -1;
 	}
-	if (spm_cgroup_resolve(c->a->allows, c->a->nr_allows, &c->reqs,
+	return 0;
+}
+
+/* --allow: the cgroups and SPM nodes of this machine. */
+static int resolve_allows(struct attach_ctx *c)
+{
+	char err[SPM_ERRLEN];
+
+	if (c->a->nr_allows &&
+	    spm_cgroup_resolve(c->a->allows, c->a->nr_allows, &c->reqs,
 			       &c->nr_reqs, err, sizeof(err))) {
 		spm_err("--allow %s", err);
 		return -1;
@@ -269,14 +299,13 @@ static int prepare_table(struct attach_ctx *c)
 }
 
 /*
- * Open the object and check it, then the kernel: its BTF must have
- * struct spm_ops.  Everything short of loading.
+ * Open the object and check it with the arguments, then the kernel: its
+ * BTF must have struct spm_ops.  Everything short of loading.
  */
 static int prepare(struct attach_ctx *c)
 {
 	const char *file = c->a->file;
 	char err[SPM_ERRLEN];
-	int i;
 
 	c->obj = spm_open_policy(file, &c->logs, err, sizeof(err));
 	if (!c->obj) {
@@ -290,6 +319,8 @@ static int prepare(struct attach_ctx *c)
 	}
 	c->has_name = spm_policy_name(c->obj, c->ops, c->name,
 				      sizeof(c->name));
+	if (apply_sets(c, false) || check_table(c))
+		return -1;
 
 	c->vmlinux = btf__load_vmlinux_btf();
 	if (!c->vmlinux) {
@@ -305,16 +336,7 @@ static int prepare(struct attach_ctx *c)
 	if (spm_first_error_kind(c->vmlinux, &c->first_error))
 		c->first_error = 1;	/* every exit counts as an error */
 
-	load_reasons(c);
-	for (i = 0; i < c->a->nr_sets; i++) {
-		if (spm_set_var(c->obj, c->a->sets[i].name,
-				c->a->sets[i].value, &c->reasons, err,
-				sizeof(err))) {
-			spm_err("%s", err);
-			return -1;
-		}
-	}
-	if (set_memory_nodes(c) || prepare_table(c))
+	if (apply_sets(c, true) || set_memory_nodes(c) || resolve_allows(c))
 		return -1;
 	return spm_require_root() ? 0 : -1;
 }
@@ -688,7 +710,7 @@ int spm_cmd_detach(const struct spm_args *a)
 			}
 			done = true;
 		} else {
-			unlink(SPM_PIDFILE);	/* stale */
+			unlink_pidfile();	/* stale */
 		}
 	}
 

@@ -479,47 +479,82 @@ static int open_table(void)
 	return fd;
 }
 
-static int cgroup_rm(int fd, const char *what, json_t *removed)
+/*
+ * The operands of cgroup rm as entries without nodes: a cgroup v2
+ * directory, or a cgroup id with the path of its cgroup if it still has
+ * one (NULL: stale).
+ */
+static int resolve_rm(const char * const *ops, int nr,
+		      struct spm_cgroup_req **reqs, char *err, size_t errlen)
 {
-	struct spm_cgroup_entry e;
-	char err[SPM_ERRLEN], path[4096];
-	uint64_t id;
-	json_t *o;
+	struct spm_cgroup_req *r = calloc(nr, sizeof(*r));
+	char path[PATH_MAX];
+	int i;
 
-	if (!spm_parse_cgroup_id(what, &id)) {
-		if (spm_cgroup_path(id, path, sizeof(path)))
-			path[0] = '\0';
-	} else {
-		if (spm_cgroup_id(what, &id, err, sizeof(err))) {
-			spm_err("cgroup rm: %s", err);
-			return -1;
+	if (!r)
+		return errf(err, errlen, "out of memory");
+	for (i = 0; i < nr; i++) {
+		if (!spm_parse_cgroup_id(ops[i], &r[i].id)) {
+			if (spm_cgroup_path(r[i].id, path, sizeof(path)))
+				continue;
+		} else if (spm_cgroup_id(ops[i], &r[i].id, err, errlen)) {
+			break;
+		} else {
+			snprintf(path, sizeof(path), "%s", ops[i]);
 		}
-		snprintf(path, sizeof(path), "%s", what);
+		r[i].path = strdup(path);
+		if (!r[i].path) {
+			errf(err, errlen, "out of memory");
+			break;
+		}
 	}
-	if (bpf_map_lookup_elem(fd, &id, &e) ||
-	    bpf_map_delete_elem(fd, &id)) {
-		if (errno == ENOENT)
-			spm_err("cgroup rm: %s (id %" PRIu64 ") has no entry in the cgroup table",
-				path[0] ? path : "stale", id);
-		else
-			spm_err("cgroup rm: %s (id %" PRIu64 "): %s",
-				path[0] ? path : "stale", id,
-				spm_errno_str(errno));
-		return -1;
+	if (i < nr) {
+		spm_free_cgroup_reqs(r, nr);
+		return -EINVAL;
 	}
-	if (!spm_json) {
-		printf("spm-loader: cgroup %s (id %" PRIu64 ") removed\n",
-		       path[0] ? path : "stale", id);
-		return 0;
-	}
-	o = json_object();
-	if (o) {
-		json_object_set_new(o, "id", json_integer(id));
-		json_object_set_new(o, "path", path[0] ? spm_json_str(path) :
-				    json_null());
-		json_array_append_new(removed, o);
-	}
+	*reqs = r;
 	return 0;
+}
+
+/* Remove the entries of @reqs: {"removed": [{"id", "path"}...]}. */
+static int cgroup_rm(int fd, const struct spm_cgroup_req *reqs, int nr)
+{
+	json_t *removed = json_array(), *o;
+	const char *name;
+	struct spm_cgroup_entry e;
+	int i, ret = SPM_EXIT_OK;
+
+	for (i = 0; i < nr; i++) {
+		name = reqs[i].path ? reqs[i].path : "stale";
+		if (bpf_map_lookup_elem(fd, &reqs[i].id, &e) ||
+		    bpf_map_delete_elem(fd, &reqs[i].id)) {
+			if (errno == ENOENT)
+				spm_err("cgroup rm: %s (id %" PRIu64 ") has no entry in the cgroup table",
+					name, reqs[i].id);
+			else
+				spm_err("cgroup rm: %s (id %" PRIu64 "): %s",
+					name, reqs[i].id, spm_errno_str(errno));
+			ret = SPM_EXIT_FAIL;
+			continue;
+		}
+		if (!spm_json) {
+			printf("spm-loader: cgroup %s (id %" PRIu64 ") removed\n",
+			       name, reqs[i].id);
+			continue;
+		}
+		o = json_object();
+		if (o) {
+			json_object_set_new(o, "id", json_integer(reqs[i].id));
+			json_object_set_new(o, "path", reqs[i].path ?
+					    spm_json_str(reqs[i].path) :
+					    json_null());
+			json_array_append_new(removed, o);
+		}
+	}
+	if (spm_json && json_array_size(removed))
+		spm_emit(json_pack("{s:O}", "removed", removed));
+	json_decref(removed);
+	return ret;
 }
 
 /* "spm-loader: cgroup PATH (id ID): node 2 explicit, ..." per entry. */
@@ -568,55 +603,63 @@ static int cgroup_list(int fd)
 	return SPM_EXIT_OK;
 }
 
-int spm_cmd_cgroup(const struct spm_args *a)
+/*
+ * cgroup set, rm or list on the table behind @fd, with the operands of set
+ * and rm resolved into @reqs: print what was done, or why not; the exit
+ * status.
+ */
+int spm_cgroup_table_cmd(int fd, enum spm_cgroup_cmd cmd,
+			 const struct spm_cgroup_req *reqs, int nr)
 {
-	struct spm_cgroup_req *reqs = NULL;
 	char err[SPM_ERRLEN];
-	int fd, i, nr = 0, ret = SPM_EXIT_FAIL;
-	json_t *removed = NULL;
 
-	if (!spm_require_spm() || !spm_require_root())
-		return SPM_EXIT_FAIL;
-	/* Check every spec before touching the table. */
-	if (a->cgroup_cmd == SPM_CGROUP_SET &&
-	    spm_cgroup_resolve(a->operands, a->nr_operands, &reqs, &nr, err,
-			       sizeof(err))) {
-		spm_err("cgroup set %s", err);
-		return SPM_EXIT_FAIL;
-	}
-	fd = open_table();
-	if (fd < 0)
-		goto out;
-
-	switch (a->cgroup_cmd) {
+	switch (cmd) {
 	case SPM_CGROUP_SET:
 		if (spm_cgroup_table_update(fd, reqs, nr, err, sizeof(err))) {
 			spm_err("cgroup set: %s", err);
-			break;
+			return SPM_EXIT_FAIL;
 		}
 		if (spm_json)
 			spm_emit(json_pack("{s:o}", "set",
 					   spm_reqs_json(reqs, nr)));
 		else
 			spm_print_reqs(reqs, nr);
-		ret = SPM_EXIT_OK;
-		break;
+		return SPM_EXIT_OK;
 	case SPM_CGROUP_RM:
-		removed = json_array();
-		ret = SPM_EXIT_OK;
-		for (i = 0; i < a->nr_operands; i++)
-			if (cgroup_rm(fd, a->operands[i], removed))
-				ret = SPM_EXIT_FAIL;
-		if (spm_json && json_array_size(removed))
-			spm_emit(json_pack("{s:O}", "removed", removed));
-		json_decref(removed);
-		break;
+		return cgroup_rm(fd, reqs, nr);
 	default:
-		ret = cgroup_list(fd);
-		break;
+		return cgroup_list(fd);
 	}
-	close(fd);
-out:
+}
+
+int spm_cmd_cgroup(const struct spm_args *a)
+{
+	struct spm_cgroup_req *reqs = NULL;
+	char err[SPM_ERRLEN];
+	int fd, nr = 0, ret = SPM_EXIT_FAIL;
+
+	if (!spm_require_spm() || !spm_require_root())
+		return SPM_EXIT_FAIL;
+	/* Check every operand before touching the table. */
+	if (a->cgroup_cmd == SPM_CGROUP_SET &&
+	    spm_cgroup_resolve(a->operands, a->nr_operands, &reqs, &nr, err,
+			       sizeof(err))) {
+		spm_err("cgroup set %s", err);
+		return SPM_EXIT_FAIL;
+	}
+	if (a->cgroup_cmd == SPM_CGROUP_RM) {
+		if (resolve_rm(a->operands, a->nr_operands, &reqs, err,
+			       sizeof(err))) {
+			spm_err("cgroup rm: %s", err);
+			return SPM_EXIT_FAIL;
+		}
+		nr = a->nr_operands;
+	}
+	fd = open_table();
+	if (fd >= 0) {
+		ret = spm_cgroup_table_cmd(fd, a->cgroup_cmd, reqs, nr);
+		close(fd);
+	}
 	spm_free_cgroup_reqs(reqs, nr);
 	return ret;
 }

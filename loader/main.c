@@ -14,7 +14,10 @@
 
 static int cmd_help(const struct spm_args *a)
 {
-	fputs(spm_usage(a->help_cmd), stdout);
+	if (spm_json)
+		spm_emit(json_pack("{s:s}", "usage", spm_usage(a->help_cmd)));
+	else
+		fputs(spm_usage(a->help_cmd), stdout);
 	return SPM_EXIT_OK;
 }
 

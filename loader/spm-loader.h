@@ -286,6 +286,8 @@ int spm_cgroup_table_update(int fd, const struct spm_cgroup_req *reqs,
 int spm_cgroup_path(uint64_t id, char *buf, size_t len);
 json_t *spm_cgroup_table_json(int fd, char *err, size_t errlen);
 void spm_print_cgroup_table(FILE *f, json_t *table);
+int spm_cgroup_table_cmd(int fd, enum spm_cgroup_cmd cmd,
+			 const struct spm_cgroup_req *reqs, int nr);
 int spm_cmd_cgroup(const struct spm_args *a);
 
 #endif /* __SPM_LOADER_H */

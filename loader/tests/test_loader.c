@@ -2,8 +2,11 @@
 /*
  * Host-side unit tests of spm-loader: argument parsing, value parsing,
  * policy object checks and --set on small BPF objects, sysfs formatting on
- * a fake tree, and the exit codes and messages of the real binary.
- * No root and no SPM kernel needed.
+ * a fake tree, the exit codes and messages of the real binary, and its
+ * commands run in-process on a fake tree, in text and JSON.
+ * No root and no SPM kernel needed: as root it also runs what only root
+ * gets to (the commands past their privilege check, cgroup set, rm and
+ * list on a real BPF map), and runs the rest as nobody too.
  *
  * Usage: test_loader PATH/TO/spm-loader DIR/WITH/TEST/OBJECTS LOADER_SRC
  * (the test objects' directory is in the build directory of the loader,
@@ -11,16 +14,20 @@
  */
 #include <dirent.h>
 #include <errno.h>
-#include <libgen.h>
 #include <fcntl.h>
+#include <grp.h>
+#include <libgen.h>
+#include <signal.h>
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/prctl.h>
 #include <sys/stat.h>
 #include <sys/statfs.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <bpf/bpf.h>
 #include <bpf/btf.h>
 #include <bpf/libbpf.h>
 
@@ -989,12 +996,13 @@ static void test_last_exit(void)
 
 /* ---- policy objects ---- */
 
+/* A path that lasts for the next 15 calls: a table of cases may hold them. */
 static char *obj_path(const char *name)
 {
-	static char path[4][512];
+	static char path[16][512];
 	static int i;
 
-	i = (i + 1) % 4;
+	i = (i + 1) % 16;
 	snprintf(path[i], sizeof(path[i]), "%s/%s", objdir, name);
 	return path[i];
 }
@@ -1729,35 +1737,86 @@ static void test_stats(void)
 	spm_sysfs_root = "";
 }
 
-/* ---- the binary: exit codes and one-line errors ---- */
+/* ---- the binary, and its main() in a child: exit codes and output ---- */
 
-static int run_loader(const char *const *args, char *out, size_t outlen,
-		      char *errbuf, size_t errlen)
+int spm_loader_main(int argc, char **argv);
+
+#define NOBODY		65534
+/* The exit status of a child that could not become nobody. */
+#define NO_DROP		125
+
+/* How a child runs spm-loader. */
+struct run {
+	const char *const *args;	/* after argv[0], NULL-terminated */
+	bool in_process;	/* spm_loader_main(), not the binary */
+	const char *root;	/* in_process: the fake sysfs tree */
+	bool nobody;		/* without root's privileges */
+	int stop_ms;		/* > 0: SIGTERM it after that long */
+};
+
+/* Root becomes nobody; anyone else is unprivileged already. */
+static int drop_root(void)
 {
-	int opipe[2], epipe[2], status, argc = 0;
-	char *argv[16];
-	ssize_t n;
-	size_t o = 0, e = 0;
-	pid_t pid;
+	if (geteuid())
+		return 0;
+	return setgroups(0, NULL) || setresgid(NOBODY, NOBODY, NOBODY) ||
+	       setresuid(NOBODY, NOBODY, NOBODY) ? -1 : 0;
+}
 
-	argv[argc++] = (char *)loader_bin;
-	while (*args && argc < 15)
-		argv[argc++] = (char *)*args++;
+static int loader_child(void *arg)
+{
+	const struct run *r = arg;
+	char *argv[16];
+	int argc = 1;
+
+	argv[0] = (char *)loader_bin;
+	while (r->args[argc - 1] && argc < 15) {
+		argv[argc] = (char *)r->args[argc - 1];
+		argc++;
+	}
 	argv[argc] = NULL;
+	if (r->nobody && drop_root())
+		return NO_DROP;
+	if (!r->in_process) {
+		execv(loader_bin, argv);
+		return 127;
+	}
+	spm_sysfs_root = r->root;
+	return spm_loader_main(argc, argv);
+}
+
+/*
+ * Run @fn(@arg) in a child with its stdout in @out and its stderr in
+ * @errbuf; with @stop_ms, SIGTERM it after that long.  Its exit status,
+ * -1 if it did not exit.
+ */
+static int run_child(int (*fn)(void *), void *arg, int stop_ms, char *out,
+		     size_t outlen, char *errbuf, size_t errlen)
+{
+	int opipe[2], epipe[2], status;
+	size_t o = 0, e = 0;
+	ssize_t n;
+	pid_t pid;
 
 	if (pipe(opipe) || pipe(epipe))
 		return -1;
+	fflush(stdout);
 	pid = fork();
 	if (pid == 0) {
 		dup2(opipe[1], 1);
 		dup2(epipe[1], 2);
 		close(opipe[0]);
 		close(epipe[0]);
-		execv(loader_bin, argv);
-		_exit(127);
+		status = fn(arg);
+		fflush(stdout);
+		_exit(status);
 	}
 	close(opipe[1]);
 	close(epipe[1]);
+	if (stop_ms > 0) {
+		spm_sleep_ms(stop_ms);
+		kill(pid, SIGTERM);
+	}
 	/* outputs are small: drain stdout, then stderr */
 	while ((n = read(opipe[0], out + o, outlen - 1 - o)) > 0)
 		o += n;
@@ -1772,6 +1831,40 @@ static int run_loader(const char *const *args, char *out, size_t outlen,
 	return WEXITSTATUS(status);
 }
 
+static int run(const struct run *r, char *out, size_t outlen, char *errbuf,
+	       size_t errlen)
+{
+	return run_child(loader_child, (void *)r, r->stop_ms, out, outlen,
+			 errbuf, errlen);
+}
+
+static int run_loader(const char *const *args, char *out, size_t outlen,
+		      char *errbuf, size_t errlen)
+{
+	struct run r = { .args = args };
+
+	return run(&r, out, outlen, errbuf, errlen);
+}
+
+/*
+ * Did a run exit with @code, print @want_err as its one line on stderr
+ * (NULL: nothing) and stdout starting with @want_out (NULL: nothing)?
+ */
+static void check_run(const char *name, int code, const char *out,
+		      const char *err, int want_code, const char *want_err,
+		      const char *want_out)
+{
+	bool err_ok = want_err ? !strncmp(err, "spm-loader: ", 12) &&
+				 count_lines(err) == 1 &&
+				 strstr(err, want_err) : !err[0];
+	bool out_ok = want_out ? !strncmp(out, want_out, strlen(want_out)) :
+				 !out[0];
+
+	result(name, code == want_code && err_ok && out_ok,
+	       "exit %d (want %d) stderr '%s' stdout '%s'", code, want_code,
+	       err, out);
+}
+
 struct bin_case {
 	const char *name;
 	const char *args[8];
@@ -1779,28 +1872,20 @@ struct bin_case {
 	const char *err;	/* the one line on stderr; NULL: none */
 	const char *out;	/* stdout starts with it; NULL: empty */
 	bool needs_no_spm;	/* the host must have no SPM support */
+	bool nobody;		/* run without root's privileges */
 };
 
 static void run_case(const struct bin_case *c)
 {
 	static char out[65536], err[65536];
+	struct run r = { .args = c->args, .nobody = c->nobody };
 	int code;
 
-	code = run_loader(c->args, out, sizeof(out), err, sizeof(err));
-	if (c->err)
-		result(c->name, code == c->code &&
-		       !strncmp(err, "spm-loader: ", 12) &&
-		       count_lines(err) == 1 && strstr(err, c->err) &&
-		       (c->out ? !strncmp(out, c->out, strlen(c->out)) :
-				 !out[0]),
-		       "exit %d (want %d) stderr '%s' stdout '%s'", code,
-		       c->code, err, out);
+	code = run(&r, out, sizeof(out), err, sizeof(err));
+	if (code == NO_DROP)
+		skip(c->name, "cannot become nobody");
 	else
-		result(c->name, code == c->code && !err[0] &&
-		       (c->out ? !strncmp(out, c->out, strlen(c->out)) :
-				 !out[0]),
-		       "exit %d (want %d) stderr '%s' stdout '%s'", code,
-		       c->code, err, out);
+		check_run(c->name, code, out, err, c->code, c->err, c->out);
 }
 
 #define NO_SPM_JSON \
@@ -1895,6 +1980,47 @@ static void test_binary(void)
 		  { "-j", "cgroup", "rm", "12" }, 1, NULL, NO_SPM_JSON, true },
 		{ "binary json: --version", { "-j", "--version" }, 0, NULL,
 		  "{\"version\":\"" SPM_LOADER_VERSION "\",\"libbpf\":\"" },
+		{ "binary json: help attach", { "-j", "help", "attach" }, 0,
+		  NULL, "{\"usage\":\"Usage: spm-loader attach POLICY.bpf.o" },
+		{ "binary json: help attach, -j last", { "help", "attach", "-j" },
+		  0, NULL, "{\"usage\":\"Usage: spm-loader attach POLICY.bpf.o" },
+		{ "binary json: attach --help, -j after it",
+		  { "attach", "--help", "-j" }, 0, NULL,
+		  "{\"usage\":\"Usage: spm-loader attach POLICY.bpf.o" },
+		{ "binary: attach --help, then a bad option: the usage",
+		  { "attach", "--help", "--frob" }, 0, NULL,
+		  "Usage: spm-loader attach POLICY.bpf.o" },
+		/* the object and --set are checked before the kernel */
+		{ "binary: --set of an unknown variable, whatever the kernel",
+		  { "attach", obj_path("one_ops.bpf.o"), "--set", "nosuch=1" }, 1,
+		  "--set nosuch: unknown variable (settable: v_u8, " },
+		{ "binary: --set out of range, whatever the kernel",
+		  { "attach", obj_path("one_ops.bpf.o"), "--set", "v_u8=256" }, 1,
+		  "--set v_u8=256: 256 is out of range for u8 (0..255)" },
+		{ "binary json: --set of a bool, whatever the kernel",
+		  { "-j", "attach", obj_path("one_ops.bpf.o"), "--set",
+		    "v_bool=yes" }, 1, NULL,
+		  "{\"error\":\"--set v_bool=yes: not a bool (true, false, 1, 0)\"}\n" },
+		{ "binary: --allow without a cgroup table, whatever the kernel",
+		  { "attach", obj_path("one_ops.bpf.o"), "--allow", "/c=2" }, 1,
+		  "one_ops.bpf.o: --allow needs a policy with a cgroup table (a map 'cgroup_table'), such as cgroup_spm" },
+		{ "binary: a map cgroup_table that is not one",
+		  { "attach", obj_path("bad_table.bpf.o") }, 1,
+		  "bad_table.bpf.o: map cgroup_table is not a cgroup table (want a hash of __u64 to struct spm_cgroup_entry" },
+		{ "binary: a list of reasons needs the kernel's names",
+		  { "attach", obj_path("one_ops.bpf.o"), "--set",
+		    "allow_reasons=demotion" }, 1,
+		  "this kernel has no struct spm_ops", NULL, true },
+		/* unprivileged: the same one line as root where root fails */
+		{ "binary as nobody: a bad --set is the --set error",
+		  { "attach", obj_path("one_ops.bpf.o"), "--set", "nosuch=1" }, 1,
+		  "--set nosuch: unknown variable", NULL, false, true },
+		{ "binary as nobody: a usage error is one",
+		  { "cgroup", "rm" }, 2, "cgroup rm: missing CGROUP or ID", NULL,
+		  false, true },
+		{ "binary as nobody: detach on a kernel without SPM",
+		  { "detach" }, 1, "this kernel has no SPM support", NULL, true,
+		  true },
 	};
 	bool host_spm = !access(SPM_SYSFS_DIR, F_OK);
 	bool host_btf = !access("/sys/kernel/btf/vmlinux", F_OK);
@@ -1965,6 +2091,566 @@ static void test_binary_help(void)
 	result("binary: help attach is attach's usage only", code == 0 &&
 	       !strcmp(out, spm_usage(SPM_CMD_ATTACH)) && !strcmp(out, out2),
 	       "exit %d: %s", code, out);
+}
+
+/* @o as the one line spm_emit() prints, in @buf. */
+static const char *json_line(json_t *o, char *buf, size_t len)
+{
+	char *d = dump(o);
+
+	snprintf(buf, len, "%s\n", d);
+	free(d);
+	return buf;
+}
+
+/*
+ * Every usage error of the argument table, through the binary: exit 2,
+ * the parser's message as the one line on stderr, and with -j as
+ * {"error": ...} on stdout.
+ */
+static void test_binary_usage(void)
+{
+	static char out[65536], err[65536];
+	char name[256], msg[SPM_ERRLEN], want[SPM_ERRLEN + 32];
+	unsigned int i;
+	int code, n;
+
+	for (i = 0; i < ARRAY_SIZE(args_cases); i++) {
+		const struct args_case *c = &args_cases[i];
+		const char *args[10] = { "-j" };
+		char *argv[10] = { "spm-loader" };
+		struct spm_args a;
+
+		if (c->cmd != SPM_CMD_NONE)
+			continue;
+		for (n = 0; c->argv[n]; n++) {
+			argv[n + 1] = (char *)c->argv[n];
+			args[n + 1] = c->argv[n];
+		}
+		spm_parse_args(n + 1, argv, &a, msg, sizeof(msg));
+		spm_free_args(&a);
+
+		snprintf(name, sizeof(name), "binary usage error: %s",
+			 c->name + strlen("args: "));
+		code = run_loader(args + 1, out, sizeof(out), err, sizeof(err));
+		snprintf(want, sizeof(want), "spm-loader: %s\n", msg);
+		result(name, code == 2 && !strcmp(err, want) && !out[0],
+		       "exit %d stderr '%s' want '%s' stdout '%s'", code, err,
+		       want, out);
+
+		snprintf(name, sizeof(name), "binary usage error json: %s",
+			 c->name + strlen("args: "));
+		code = run_loader(args, out, sizeof(out), err, sizeof(err));
+		json_line(json_pack("{s:s}", "error", msg), want, sizeof(want));
+		result(name, code == 2 && !strcmp(out, want) && !err[0],
+		       "exit %d stdout '%s' want '%s' stderr '%s'", code, out,
+		       want, err);
+	}
+}
+
+/* ---- commands on a fake sysfs tree, in-process ---- */
+
+/* A file of a fake tree and its text; NULL: no such file. */
+struct fake {
+	const char *path, *text;
+};
+
+/*
+ * A fake tree of its own, tmpdir/@name: SPM nodes 2-3, node 0 of system
+ * RAM, no policy attached, counters on nodes 0 and 2; @over (ending with
+ * a NULL path) replaces or adds files.  Its root.
+ */
+static const char *fake_tree(const char *name, const struct fake *over)
+{
+	static const struct fake base[] = {
+		{ SPM_SYSFS_DIR "/state", "disabled\n" },
+		{ SPM_SYSFS_DIR "/ops", "\n" },
+		{ SPM_SYSFS_DIR "/nodes", "2-3\n" },
+		{ SPM_SYSFS_DIR "/enable_seq", "0\n" },
+		{ SPM_SYSFS_DIR "/nr_ejected", "0\n" },
+		{ SPM_SYSFS_DIR "/last_exit", "" },
+		{ SPM_NODE_DIR "/has_spm", "2-3\n" },
+		{ SPM_NODE_DIR "/has_memory", "0\n" },
+		{ SPM_NODE_DIR "/node0/vmstat",
+		  "nr_free_pages 9\nspm_admit 0\nspm_deny 0\nspm_fallback 0\n" },
+		{ SPM_NODE_DIR "/node2/vmstat",
+		  "spm_admit 7\nspm_deny 1\nspm_fallback 2\n" },
+	};
+	static char root[600];
+	char cmd[700], path[1024];
+	const struct fake *f;
+	unsigned int i;
+
+	snprintf(root, sizeof(root), "%s/%s", tmpdir, name);
+	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", root);
+	if (system(cmd))
+		return root;
+	for (i = 0; i < ARRAY_SIZE(base); i++) {
+		for (f = over; f && f->path; f++)
+			if (!strcmp(f->path, base[i].path))
+				break;
+		if (f && f->path)
+			continue;
+		snprintf(path, sizeof(path), "%s%s", root, base[i].path);
+		write_file(path, base[i].text);
+	}
+	for (f = over; f && f->path; f++) {
+		if (!f->text)
+			continue;
+		snprintf(path, sizeof(path), "%s%s", root, f->path);
+		write_file(path, f->text);
+	}
+	return root;
+}
+
+struct cmd_case {
+	const char *name;
+	const char *args[8];
+	struct fake over[4];
+	bool nobody;		/* else root: past the privilege check */
+	int code;
+	const char *err;	/* text: the one line on stderr, NULL none */
+	const char *out;	/* text: all of stdout */
+	const char *json;	/* -j: all of stdout, stderr empty */
+};
+
+/*
+ * A command on a fake tree, in text and then with -j (each on a tree of
+ * its own): the same exit status; in text the error line or the output,
+ * with -j the one object, whichever it is.
+ */
+static void run_cmd_case(const struct cmd_case *c)
+{
+	static char out[65536], err[65536];
+	const char *args[10] = { "-j" };
+	struct run r = { .in_process = true, .nobody = c->nobody };
+	char name[256];
+	int code, n;
+
+	for (n = 0; c->args[n]; n++)
+		args[n + 1] = c->args[n];
+	args[n + 1] = NULL;
+
+	r.args = args + 1;
+	r.root = fake_tree("cmd", c->over);
+	code = run(&r, out, sizeof(out), err, sizeof(err));
+	if (code == NO_DROP) {
+		skip(c->name, "cannot become nobody");
+		return;
+	}
+	if (c->err) {
+		check_run(c->name, code, out, err, c->code, c->err, NULL);
+	} else {
+		result(c->name, code == c->code && !err[0] &&
+		       !strcmp(out, c->out),
+		       "exit %d (want %d) stderr '%s' stdout:\n%s", code,
+		       c->code, err, out);
+	}
+
+	snprintf(name, sizeof(name), "%s, json", c->name);
+	r.args = args;
+	r.root = fake_tree("cmd", c->over);
+	code = run(&r, out, sizeof(out), err, sizeof(err));
+	result(name, code == c->code && !err[0] && !strcmp(out, c->json),
+	       "exit %d (want %d) stderr '%s' stdout '%s' want '%s'", code,
+	       c->code, err, out, c->json);
+}
+
+#define NEED_ROOT	"need root (CAP_BPF and CAP_SYS_ADMIN)"
+#define NO_TABLE \
+	"no policy with a cgroup table attached (nothing at " SPM_CGROUP_PIN ")"
+#define JSON_ERR(msg)	"{\"error\":\"" msg "\"}\n"
+#define HARD_ON \
+	{ SPM_SYSFS_DIR "/state", "enabled\n" }, \
+	{ SPM_SYSFS_DIR "/ops", "hard_guardrail\n" }, \
+	{ SPM_SYSFS_DIR "/enable_seq", "1\n" }
+
+static void test_commands(void)
+{
+	static const struct cmd_case cases[] = {
+		{ "command: status, as nobody", { "status" }, { HARD_ON }, true,
+		  0, NULL,
+		  "state: enabled\npolicy: hard_guardrail\nnodes: 2-3\n"
+		  "enable_seq: 1\nnr_ejected: 0\nlast_exit: (none)\n"
+		  "pinned: (none)\nloader_pid: (none)\n",
+		  "{\"state\":\"enabled\",\"policy\":\"hard_guardrail\","
+		  "\"nodes\":[2,3],\"enable_seq\":1,\"nr_ejected\":0,"
+		  "\"last_exit\":null,\"pinned\":null,\"loader_pid\":null}\n" },
+		{ "command: status, no state file", { "status" },
+		  { { SPM_SYSFS_DIR "/state", NULL } }, true, 1,
+		  "cannot read " SPM_SYSFS_DIR "/state: No such file or directory",
+		  NULL,
+		  JSON_ERR("cannot read " SPM_SYSFS_DIR "/state: No such file or directory") },
+		{ "command: stats, as nobody", { "stats" }, { }, true, 0, NULL,
+		  "node spm        admit         deny     fallback\n"
+		  "   0  no            0            0            0\n"
+		  "   2 yes            7            1            2\n"
+		  "   3 yes            -            -            -\n",
+		  "{\"nodes\":[{\"node\":0,\"spm\":false,\"admit\":0,\"deny\":0,\"fallback\":0},"
+		  "{\"node\":2,\"spm\":true,\"admit\":7,\"deny\":1,\"fallback\":2},"
+		  "{\"node\":3,\"spm\":true,\"admit\":null,\"deny\":null,\"fallback\":null}]}\n" },
+		{ "command: stats, a bad has_memory", { "stats" },
+		  { { SPM_NODE_DIR "/has_memory", "0-x\n" } }, true, 1,
+		  SPM_NODE_DIR "/has_memory: '0-x' is not a node list", NULL,
+		  JSON_ERR(SPM_NODE_DIR "/has_memory: '0-x' is not a node list (e.g. 2-3,5)") },
+		{ "command: detach as nobody", { "detach" }, { HARD_ON }, true, 1,
+		  NEED_ROOT, NULL, JSON_ERR(NEED_ROOT) },
+		{ "command: cgroup list as nobody", { "cgroup", "list" }, { },
+		  true, 1, NEED_ROOT, NULL, JSON_ERR(NEED_ROOT) },
+		{ "command: cgroup set as nobody", { "cgroup", "set", "/c=2" },
+		  { }, true, 1, NEED_ROOT, NULL, JSON_ERR(NEED_ROOT) },
+		{ "command: cgroup rm as nobody", { "cgroup", "rm", "12" }, { },
+		  true, 1, NEED_ROOT, NULL, JSON_ERR(NEED_ROOT) },
+		{ "command: detach, nothing attached", { "detach" }, { }, false,
+		  1, "no policy attached", NULL, JSON_ERR("no policy attached") },
+		{ "command: detach, a policy spm-loader did not attach",
+		  { "detach" }, { HARD_ON }, false, 1,
+		  "policy 'hard_guardrail' is attached, but not by spm-loader (no pin at "
+		  SPM_PIN_PATH ", no loader in " SPM_PIDFILE ")", NULL,
+		  JSON_ERR("policy 'hard_guardrail' is attached, but not by spm-loader (no pin at "
+			   SPM_PIN_PATH ", no loader in " SPM_PIDFILE ")") },
+		{ "command: cgroup list, nothing attached", { "cgroup", "list" },
+		  { }, false, 1, NO_TABLE, NULL, JSON_ERR(NO_TABLE) },
+		{ "command: cgroup list, a policy without a table",
+		  { "cgroup", "list" }, { HARD_ON }, false, 1,
+		  "policy 'hard_guardrail' has no cgroup table (nothing at "
+		  SPM_CGROUP_PIN "): attach one such as cgroup_spm", NULL,
+		  JSON_ERR("policy 'hard_guardrail' has no cgroup table (nothing at "
+			   SPM_CGROUP_PIN "): attach one such as cgroup_spm") },
+		{ "command: cgroup set, a node that is not SPM",
+		  { "cgroup", "set", "/nonexistent=1-2" }, { HARD_ON }, false, 1,
+		  "cgroup set /nonexistent=1-2: node 1 is not an SPM node (SPM nodes: 2-3)",
+		  NULL,
+		  JSON_ERR("cgroup set /nonexistent=1-2: node 1 is not an SPM node (SPM nodes: 2-3)") },
+		{ "command: cgroup set, no such cgroup",
+		  { "cgroup", "set", "/nonexistent/cg=2" }, { HARD_ON }, false, 1,
+		  "cgroup set /nonexistent/cg: no such cgroup", NULL,
+		  JSON_ERR("cgroup set /nonexistent/cg: no such cgroup") },
+		{ "command: cgroup set, not a cgroup",
+		  { "cgroup", "set", "/tmp=2" }, { HARD_ON }, false, 1,
+		  "cgroup set /tmp: not a cgroup v2 directory", NULL,
+		  JSON_ERR("cgroup set /tmp: not a cgroup v2 directory") },
+		{ "command: cgroup rm, no such cgroup, before the table",
+		  { "cgroup", "rm", "12", "/nonexistent/cg" }, { }, false, 1,
+		  "cgroup rm: /nonexistent/cg: no such cgroup", NULL,
+		  JSON_ERR("cgroup rm: /nonexistent/cg: no such cgroup") },
+		{ "command: cgroup rm, not a cgroup", { "cgroup", "rm", "/tmp" },
+		  { }, false, 1, "cgroup rm: /tmp: not a cgroup v2 directory",
+		  NULL, JSON_ERR("cgroup rm: /tmp: not a cgroup v2 directory") },
+	};
+	/* what the host has at the real paths the commands also look at */
+	bool host_pins = !access(SPM_PIN_DIR, F_OK);
+	unsigned int i;
+
+	for (i = 0; i < ARRAY_SIZE(cases); i++) {
+		if (!cases[i].nobody && geteuid())
+			skip(cases[i].name,
+			     "needs root, to get past the privilege check");
+		else if (!cases[i].nobody && host_pins)
+			skip(cases[i].name, "this host has " SPM_PIN_DIR);
+		else
+			run_cmd_case(&cases[i]);
+	}
+}
+
+/* A process that looks like a foreground spm-loader, until a signal. */
+static pid_t fake_loader(void)
+{
+	int p[2];
+	pid_t pid;
+	char c;
+
+	if (pipe(p))
+		return -1;
+	fflush(stdout);
+	pid = fork();
+	if (pid == 0) {
+		prctl(PR_SET_NAME, "spm-loader");
+		close(p[0]);
+		if (write(p[1], "", 1) != 1)
+			_exit(1);
+		pause();
+		_exit(0);
+	}
+	close(p[1]);
+	if (pid > 0 && read(p[0], &c, 1) != 1) {
+		kill(pid, SIGKILL);
+		waitpid(pid, NULL, 0);
+		pid = -1;
+	}
+	close(p[0]);
+	return pid;
+}
+
+/* Was @pid killed by SIGTERM within a second?  Reaped either way. */
+static bool got_sigterm(pid_t pid)
+{
+	int ms, st = 0;
+
+	for (ms = 0; ms < 1000; ms += 10) {
+		if (waitpid(pid, &st, WNOHANG) == pid)
+			return WIFSIGNALED(st) && WTERMSIG(st) == SIGTERM;
+		spm_sleep_ms(10);
+	}
+	kill(pid, SIGKILL);
+	waitpid(pid, NULL, 0);
+	return false;
+}
+
+/*
+ * detach of a foreground spm-loader (the pidfile names it): SIGTERM, the
+ * state disabled at once (the fake kernel's), "detached"; a pidfile that
+ * names a process that is no spm-loader is stale: removed, nothing
+ * signalled.
+ */
+static void test_detach_loader(void)
+{
+	static char out[4096], err[4096];
+	const char *args[] = { "-j", "detach", NULL };
+	struct run r = { .in_process = true };
+	char pidfile[64], path[1024];
+	struct fake over[3] = {
+		{ SPM_SYSFS_DIR "/ops", "hard_guardrail\n" },
+		{ SPM_PIDFILE, pidfile },
+	};
+	pid_t pid;
+	int json, code;
+
+	if (geteuid()) {
+		skip("command: detach a foreground spm-loader",
+		     "needs root, to get past the privilege check");
+		return;
+	}
+	if (!access(SPM_PIN_DIR, F_OK)) {
+		skip("command: detach a foreground spm-loader",
+		     "this host has " SPM_PIN_DIR);
+		return;
+	}
+	for (json = 0; json < 2; json++) {
+		pid = fake_loader();
+		snprintf(pidfile, sizeof(pidfile), "%d\n", pid);
+		r.args = args + !json;
+		r.root = fake_tree("detach", over);
+		code = run(&r, out, sizeof(out), err, sizeof(err));
+		result(json ? "command: detach a foreground spm-loader, json" :
+			      "command: detach a foreground spm-loader",
+		       pid > 0 && got_sigterm(pid) && code == 0 && !err[0] &&
+		       !strcmp(out, json ?
+			       "{\"event\":\"detached\",\"policy\":\"hard_guardrail\"}\n" :
+			       "spm-loader: policy hard_guardrail detached\n"),
+		       "pid %d exit %d stderr '%s' stdout '%s'", pid, code,
+		       err, out);
+	}
+
+	/* test_loader itself is no spm-loader */
+	snprintf(pidfile, sizeof(pidfile), "%d\n", getpid());
+	over[0].text = "\n";
+	r.args = args + 1;
+	r.root = fake_tree("detach", over);
+	code = run(&r, out, sizeof(out), err, sizeof(err));
+	snprintf(path, sizeof(path), "%s%s", r.root, SPM_PIDFILE);
+	result("command: detach, a stale pidfile is removed", code == 1 &&
+	       !strcmp(err, "spm-loader: no policy attached\n") &&
+	       access(path, F_OK) && errno == ENOENT,
+	       "exit %d stderr '%s', %s %s", code, err, path,
+	       access(path, F_OK) ? "removed" : "still there");
+}
+
+/* stats --watch: a sample a period until SIGTERM, then exit 0. */
+static void test_stats_watch(void)
+{
+	static char out[4096], err[4096];
+	const char *args[] = { "-j", "stats", "--watch=0.1", NULL };
+	struct run r = { .in_process = true, .stop_ms = 350 };
+	const char *line;
+	json_t *o, *n;
+	int code, nr_ok = 0, nr = 0;
+	bool rates = true;
+
+	r.args = args + 1;
+	r.root = fake_tree("watch", NULL);
+	code = run(&r, out, sizeof(out), err, sizeof(err));
+	result("command: stats --watch, until SIGTERM", code == 0 && !err[0] &&
+	       strstr(out, ", every 0.1 s (Ctrl-C to stop)\n") &&
+	       strstr(out, "admit/s") && strstr(out, "   2 yes            7"),
+	       "exit %d stderr '%s' stdout:\n%s", code, err, out);
+
+	r.args = args;
+	code = run(&r, out, sizeof(out), err, sizeof(err));
+	for (line = out; *line; line = strchr(line, '\n') + 1, nr++) {
+		o = json_loads(line, JSON_DISABLE_EOF_CHECK, NULL);
+		n = json_array_get(json_object_get(o, "nodes"), 1);
+		nr_ok += json_is_integer(json_object_get(o, "time")) &&
+			 json_integer_value(json_object_get(n, "admit")) == 7;
+		/* the rates of a counter that did not move: 0 */
+		if (nr)
+			rates &= json_is_real(json_object_get(n, "admit_per_s")) &&
+				 json_real_value(json_object_get(n, "admit_per_s")) == 0;
+		json_decref(o);
+		if (!strchr(line, '\n'))
+			break;
+	}
+	result("command: stats --watch, json: an object a sample",
+	       code == 0 && !err[0] && nr >= 2 && nr_ok == nr && rates,
+	       "exit %d stderr '%s' %d samples, %d good, rates %d:\n%s", code,
+	       err, nr, nr_ok, rates, out);
+}
+
+/* ---- cgroup set, rm and list on a real BPF map ---- */
+
+struct table_run {
+	int fd;
+	enum spm_cgroup_cmd cmd;
+	const struct spm_cgroup_req *reqs;
+	int nr;
+	bool json;
+};
+
+static int table_child(void *arg)
+{
+	const struct table_run *t = arg;
+
+	spm_json = t->json;
+	return spm_cgroup_table_cmd(t->fd, t->cmd, t->reqs, t->nr);
+}
+
+/* A table command: its exit status, all of stdout, all of stderr. */
+static void table_case(const char *name, const struct table_run *t,
+		       int want_code, const char *want_out,
+		       const char *want_err)
+{
+	static char out[8192], err[8192];
+	int code;
+
+	code = run_child(table_child, (void *)t, 0, out, sizeof(out), err,
+			 sizeof(err));
+	result(name, code == want_code && !strcmp(out, want_out) &&
+	       !strcmp(err, want_err),
+	       "exit %d (want %d) stdout '%s' want '%s' stderr '%s' want '%s'",
+	       code, want_code, out, want_out, err, want_err);
+}
+
+/* Cgroup ids no cgroup has: the entries are stale. */
+#define CG_A		900000000001ULL
+#define CG_A_S		"900000000001"
+#define CG_B		900000000002ULL
+#define CG_B_S		"900000000002"
+
+#define TABLE_FULL \
+	"cgroup set: cannot set the entry of /c/c in the cgroup table: the table is full"
+#define NO_ENTRY_A \
+	"cgroup rm: stale (id " CG_A_S ") has no entry in the cgroup table"
+#define LIST_B \
+	"{\"cgroups\":[{\"id\":" CG_B_S ",\"path\":null,\"nodes\":" \
+	"[{\"node\":3,\"mode\":\"spill\",\"quota\":67108864,\"used\":null}]}]}\n"
+
+/*
+ * spm_cgroup_table_cmd() on a BPF map of two entries at the most, in text
+ * and JSON: set, a full table, rm by id and by path, rm of an entry that
+ * is not there alone and with one that is, list.
+ */
+static void test_cgroup_table_cmds(void)
+{
+	struct spm_cgroup_req reqs[3] = {
+		{ .id = CG_A, .path = "/c/a", .entry = { .nodes = 0x4 } },
+		{ .id = CG_B, .path = "/c/b",
+		  .entry = { .nodes = 0x8, .spill_nodes = 0x8 } },
+		{ .id = 7, .path = "/c/c", .entry = { .nodes = 0x4 } },
+	};
+	struct spm_cgroup_req rm[2] = { { .id = CG_A }, reqs[1] };
+	struct table_run t = { .cmd = SPM_CGROUP_SET, .reqs = reqs, .nr = 2 };
+	struct spm_cgroup_entry e;
+	char err[SPM_ERRLEN];
+	int arr, ret, json;
+	uint64_t id = CG_B;
+
+	t.fd = bpf_map_create(BPF_MAP_TYPE_HASH, "cgroup_table", sizeof(__u64),
+			      sizeof(struct spm_cgroup_entry), 2, NULL);
+	if (t.fd < 0) {
+		skip("cgroup table: commands on a BPF map",
+		     errno == EPERM ? "creating a BPF map needs CAP_BPF" :
+		     strerror(errno));
+		return;
+	}
+	reqs[1].entry.quota_pages[3] = 16384;
+	rm[1].entry.quota_pages[3] = 16384;
+
+	ret = spm_cgroup_table_check(t.fd, err, sizeof(err));
+	result("cgroup table: a hash of cgroup entries is one", !ret, "%s", err);
+	arr = bpf_map_create(BPF_MAP_TYPE_ARRAY, "not_a_table", 4, 8, 1, NULL);
+	ret = spm_cgroup_table_check(arr, err, sizeof(err));
+	result("cgroup table: an array is none", ret && !strcmp(err,
+	       "map not_a_table is not a cgroup table (type 2, key 4 bytes, value 8 bytes; want a hash of __u64 to struct spm_cgroup_entry, 528 bytes)"),
+	       "ret %d '%s'", ret, err);
+	close(arr);
+
+	table_case("cgroup set: two entries", &t, 0,
+		   "spm-loader: cgroup /c/a (id " CG_A_S "): node 2 explicit\n"
+		   "spm-loader: cgroup /c/b (id " CG_B_S "): node 3 spill quota 64M\n",
+		   "");
+	t.json = true;
+	table_case("cgroup set: two entries, json", &t, 0,
+		   "{\"set\":[{\"id\":" CG_A_S ",\"path\":\"/c/a\",\"nodes\":[{\"node\":2,\"mode\":\"explicit\",\"quota\":null}]},"
+		   "{\"id\":" CG_B_S ",\"path\":\"/c/b\",\"nodes\":[{\"node\":3,\"mode\":\"spill\",\"quota\":67108864}]}]}\n",
+		   "");
+	result("cgroup set: the entries are in the map",
+	       !bpf_map_lookup_elem(t.fd, &id, &e) && e.nodes == 0x8 &&
+	       e.spill_nodes == 0x8 && e.quota_pages[3] == 16384,
+	       "lookup: %s", strerror(errno));
+	t.reqs = reqs + 2;
+	t.nr = 1;
+	for (json = 0; json < 2; json++) {
+		t.json = json;
+		table_case(json ? "cgroup set: the table is full, json" :
+				  "cgroup set: the table is full", &t, 1,
+			   json ? JSON_ERR(TABLE_FULL) : "",
+			   json ? "" : "spm-loader: " TABLE_FULL "\n");
+	}
+
+	t.cmd = SPM_CGROUP_RM;
+	t.reqs = rm;
+	for (json = 0; json < 2; json++) {
+		t.json = json;
+		bpf_map_update_elem(t.fd, &rm[0].id, &reqs[0].entry, BPF_ANY);
+		table_case(json ? "cgroup rm: a stale entry, by id, json" :
+				  "cgroup rm: a stale entry, by id", &t, 0,
+			   json ? "{\"removed\":[{\"id\":" CG_A_S ",\"path\":null}]}\n" :
+				  "spm-loader: cgroup stale (id " CG_A_S ") removed\n",
+			   "");
+		result(json ? "cgroup rm: the entry is gone, json" :
+			      "cgroup rm: the entry is gone",
+		       bpf_map_lookup_elem(t.fd, &rm[0].id, &e) &&
+		       errno == ENOENT, "lookup: %s", strerror(errno));
+		table_case(json ? "cgroup rm: no entry, json" :
+				  "cgroup rm: no entry", &t, 1,
+			   json ? JSON_ERR(NO_ENTRY_A) : "",
+			   json ? "" : "spm-loader: " NO_ENTRY_A "\n");
+	}
+
+	/* list: B, quota in bytes, nothing known of what it uses */
+	t.cmd = SPM_CGROUP_LIST;
+	t.json = false;
+	table_case("cgroup list", &t, 0,
+		   "CGROUP                                   NODE MODE        QUOTA     USED\n"
+		   "stale (id " CG_B_S ")                     3 spill         64M        -\n",
+		   "");
+	t.json = true;
+	table_case("cgroup list, json", &t, 0, LIST_B, "");
+
+	/* rm A (not there) and B by its path: B removed, A's error, exit 1 */
+	t.cmd = SPM_CGROUP_RM;
+	t.nr = 2;
+	for (json = 0; json < 2; json++) {
+		t.json = json;
+		bpf_map_update_elem(t.fd, &rm[1].id, &rm[1].entry, BPF_ANY);
+		table_case(json ? "cgroup rm: one of two has no entry, json" :
+				  "cgroup rm: one of two has no entry", &t, 1,
+			   json ? JSON_ERR(NO_ENTRY_A)
+				  "{\"removed\":[{\"id\":" CG_B_S ",\"path\":\"/c/b\"}]}\n" :
+				  "spm-loader: cgroup /c/b (id " CG_B_S ") removed\n",
+			   json ? "" : "spm-loader: " NO_ENTRY_A "\n");
+	}
+	close(t.fd);
 }
 
 /* ---- the fuzz corpus, through the harnesses (tests/fuzz/) ---- */
@@ -2078,7 +2764,8 @@ static void test_man(const char *srcdir)
 		"nodes", "enable_seq", "nr_ejected", "loader_pid", "node",
 		"spm", "admit", "deny", "fallback", "admit_per_s",
 		"deny_per_s", "fallback_per_s", "time", "removed", "set", "id",
-		"path", "mode", "quota", "used", "version", "libbpf", NULL,
+		"path", "mode", "quota", "used", "version", "libbpf", "usage",
+		NULL,
 	};
 	char cmd[1024], out[65536], *text;
 	const char *m;
@@ -2096,6 +2783,55 @@ static void test_man(const char *srcdir)
 	result("man page: every command, option and JSON field", !m,
 	       "'%s' missing", m);
 	free(text);
+}
+
+/*
+ * The unit's settings that decide when the policy is attached again, each
+ * as spm-loader(8) names it: the man page cannot tell another story.
+ */
+static void test_unit_documented(const char *srcdir)
+{
+	static const char * const keys[] = {
+		"ConditionPathExists", "Restart", "RestartSec",
+		"StartLimitIntervalSec", "StartLimitBurst",
+		"RestartPreventExitStatus",
+	};
+	char path[600], line[256], want[512], man[65536], what[300];
+	unsigned int i, found = 0;
+	size_t k, o;
+	FILE *f;
+
+	snprintf(path, sizeof(path), "cat '%s/spm-loader.8'", srcdir);
+	run_sh(path, man, sizeof(man));
+	snprintf(path, sizeof(path), "%s/spm-policy@.service.in", srcdir);
+	f = fopen(path, "re");
+	if (!f) {
+		result("unit: its restart settings in the man page", false,
+		       "cannot read %s", path);
+		return;
+	}
+	while (fgets(line, sizeof(line), f)) {
+		line[strcspn(line, "\n")] = '\0';
+		for (i = 0; i < ARRAY_SIZE(keys); i++) {
+			k = strlen(keys[i]);
+			if (strncmp(line, keys[i], k) || line[k] != '=')
+				continue;
+			/* roff: a hyphen is \- */
+			for (o = 0, k = 0; line[k] && o < sizeof(want) - 3; k++) {
+				if (line[k] == '-')
+					want[o++] = '\\';
+				want[o++] = line[k];
+			}
+			want[o] = '\0';
+			snprintf(what, sizeof(what), "unit: %s in the man page",
+				 line);
+			result(what, strstr(man, want) != NULL, "no '%s'", want);
+			found++;
+		}
+	}
+	fclose(f);
+	result("unit: every restart setting there", found == ARRAY_SIZE(keys),
+	       "%u of %zu found in %s", found, ARRAY_SIZE(keys), path);
 }
 
 /*
@@ -2157,8 +2893,9 @@ int main(int argc, char **argv)
 	objdir_parent = dirname(realpath(objdir, NULL));
 	setvbuf(stdout, NULL, _IOLBF, 0);
 	libbpf_set_print(quiet_print);
-	if (!mkdtemp(tmpdir)) {
-		perror("mkdtemp");
+	/* readable by nobody, for the commands run without privileges */
+	if (!mkdtemp(tmpdir) || chmod(tmpdir, 0755)) {
+		perror(tmpdir);
 		return 2;
 	}
 
@@ -2191,10 +2928,16 @@ int main(int argc, char **argv)
 	test_stats();
 	test_cgroup_resolve();
 	test_binary();
+	test_binary_usage();
 	test_binary_help_global();
 	test_binary_help();
+	test_commands();
+	test_detach_loader();
+	test_stats_watch();
+	test_cgroup_table_cmds();
 	test_fuzz_corpus(argv[3]);
 	test_man(argv[3]);
+	test_unit_documented(argv[3]);
 	test_unit(argv[3]);
 
 	cleanup();
