@@ -750,8 +750,6 @@ TEST(move_pages_mixed, "move_pages to an SPM node and another system RAM node: -
 
 /* ---- 7. the test module ---- */
 
-#define MOD_COUNT	512
-
 static int test_module_input(void)
 {
 	static const char * const bad[] = {

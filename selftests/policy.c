@@ -28,12 +28,7 @@
 
 #include "testlib.h"
 
-#define TEST_BPF_DIR	"/lib/spm/selftests"
-
-#define CGROUP_ROOT	"/sys/fs/cgroup"
 #define CGROUP_TEST	CGROUP_ROOT "/spm_admit_all"
-
-#define MOD_COUNT	512
 
 
 

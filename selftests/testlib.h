@@ -122,11 +122,15 @@ void touch(void *addr, size_t len);
 
 /* Run a command line through /bin/sh, capture stdout; exit status or -1. */
 int run_cmd(const char *cmd, char *out, size_t outlen);
+/* run_cmd() as nobody (uid and gid 65534), without any capability. */
+int run_cmd_nobody(const char *cmd, char *out, size_t outlen);
 /* spm_selftest --touch SIZE: map, touch, print "n0=.. n1=.. none=..". */
 int touch_main(const char *size);
 
 /* The test module's debugfs interface. */
 #define SPM_TEST_ALLOC	"/sys/kernel/debug/spm_test/alloc"
+/* Pages of one module request, where the count is not the point. */
+#define MOD_COUNT	512
 struct mod_result {
 	long ok;
 	long fail;
@@ -179,6 +183,8 @@ int mod_on(const char *cmd, int nid, long count);
 #define HARD_POLICY	POLICY_DIR "/hard_guardrail.bpf.o"
 #define SOFT_POLICY	POLICY_DIR "/soft_guardrail.bpf.o"
 #define CGROUP_POLICY	POLICY_DIR "/cgroup_spm.bpf.o"
+/* The test policies of selftests/bpf. */
+#define TEST_BPF_DIR	"/lib/spm/selftests"
 #define PIN_PATH	"/sys/fs/bpf/spm_ops/link"
 #define PIN_MAPS	"/sys/fs/bpf/spm_ops/maps"
 /*
@@ -238,7 +244,8 @@ bool loader_wait(struct loader *l, int ms);
 void loader_output(const struct loader *l, char *buf, size_t len);
 /*
  * Start "spm-loader attach OBJ ARGS" in the foreground (fg) and wait
- * until it says the policy NAME is attached and the kernel agrees.
+ * until it says the policy NAME is attached (in text, or as JSON with -j
+ * in ARGS) and the kernel agrees.
  */
 int loader_start(const char *obj, const char *args, const char *name);
 /* Signal the foreground loader and wait for it to exit. */

@@ -138,7 +138,7 @@ void loader_output(const struct loader *l, char *buf, size_t len)
  */
 int loader_start(const char *obj, const char *args, const char *name)
 {
-	char out[4096], want[128];
+	char out[4096], want[128], want_json[160];
 	int ms;
 
 	snprintf(fg.log, sizeof(fg.log), "/tmp/spm-loader.%d.log", getpid());
@@ -161,9 +161,11 @@ int loader_start(const char *obj, const char *args, const char *name)
 	}
 
 	snprintf(want, sizeof(want), "spm-loader: policy %s attached\n", name);
+	snprintf(want_json, sizeof(want_json),
+		 "{\"event\":\"attached\",\"policy\":\"%s\",", name);
 	for (ms = 0; ms < WAIT_MS; ms += 20) {
 		loader_output(&fg, out, sizeof(out));
-		if (strstr(out, want))
+		if (strstr(out, want) || strstr(out, want_json))
 			break;
 		if (loader_wait(&fg, 0))
 			return fail("spm-loader attach %s %s exited (status %#x) before attaching: %s",
