@@ -2530,14 +2530,27 @@ static void table_case(const char *name, const struct table_run *t,
 	       code, want_code, out, want_out, err, want_err);
 }
 
+/* A table command that fails with @msg, in text and with -j. */
+static void table_error(const char *name, struct table_run *t,
+			const char *msg)
+{
+	char line[SPM_ERRLEN + 32], jname[256];
+
+	t->json = false;
+	snprintf(line, sizeof(line), "spm-loader: %s\n", msg);
+	table_case(name, t, 1, "", line);
+	t->json = true;
+	snprintf(jname, sizeof(jname), "%s, json", name);
+	json_line(json_pack("{s:s}", "error", msg), line, sizeof(line));
+	table_case(jname, t, 1, line, "");
+}
+
 /* Cgroup ids no cgroup has: the entries are stale. */
 #define CG_A		900000000001ULL
 #define CG_A_S		"900000000001"
 #define CG_B		900000000002ULL
 #define CG_B_S		"900000000002"
 
-#define TABLE_FULL \
-	"cgroup set: cannot set the entry of /c/c in the cgroup table: the table is full"
 #define NO_ENTRY_A \
 	"cgroup rm: stale (id " CG_A_S ") has no entry in the cgroup table"
 #define LIST_B \
@@ -2599,13 +2612,8 @@ static void test_cgroup_table_cmds(void)
 	       "lookup: %s", strerror(errno));
 	t.reqs = reqs + 2;
 	t.nr = 1;
-	for (json = 0; json < 2; json++) {
-		t.json = json;
-		table_case(json ? "cgroup set: the table is full, json" :
-				  "cgroup set: the table is full", &t, 1,
-			   json ? JSON_ERR(TABLE_FULL) : "",
-			   json ? "" : "spm-loader: " TABLE_FULL "\n");
-	}
+	table_error("cgroup set: the table is full", &t,
+		    "cgroup set: cannot set the entry of /c/c in the cgroup table: the table is full");
 
 	t.cmd = SPM_CGROUP_RM;
 	t.reqs = rm;
@@ -2621,11 +2629,8 @@ static void test_cgroup_table_cmds(void)
 			      "cgroup rm: the entry is gone",
 		       bpf_map_lookup_elem(t.fd, &rm[0].id, &e) &&
 		       errno == ENOENT, "lookup: %s", strerror(errno));
-		table_case(json ? "cgroup rm: no entry, json" :
-				  "cgroup rm: no entry", &t, 1,
-			   json ? JSON_ERR(NO_ENTRY_A) : "",
-			   json ? "" : "spm-loader: " NO_ENTRY_A "\n");
 	}
+	table_error("cgroup rm: no entry", &t, NO_ENTRY_A);
 
 	/* list: B, quota in bytes, nothing known of what it uses */
 	t.cmd = SPM_CGROUP_LIST;
