@@ -844,23 +844,12 @@ static int probe(bool gpu, bool other, const char *stage)
 	return PASS;
 }
 
-/* Holds 8 MiB bound to node A from the soft_guardrail stage on. */
-struct holder {
-	bool done, release;
-	char *addr;
-};
-
 static int test_switch(void)
 {
 	size_t len = 8 * MiB;
-	struct holder *h;
+	struct holder h;
 	char args[128];
-	pid_t pid;
 	int r;
-
-	h = mmap(NULL, sizeof(*h), PROT_READ | PROT_WRITE,
-		 MAP_SHARED | MAP_ANONYMOUS, -1, 0);
-	CHECK(h != MAP_FAILED, "mmap: %s", strerror(errno));
 
 	r = attach_pinned(HARD_POLICY, NULL, "hard_guardrail");
 	if (r == PASS)
@@ -874,20 +863,11 @@ static int test_switch(void)
 	if (r != PASS)
 		return r;
 
-	fflush(stdout);
-	pid = fork();
-	CHECK(pid >= 0, "fork: %s", strerror(errno));
-	if (!pid) {
-		h->addr = map_policy(len, MPOL_BIND, NODE_BIT(node_a), true);
-		h->done = true;
-		while (!h->release)
-			spm_sleep_ms(20);
-		_exit(0);
-	}
-	while (!h->done)
-		spm_sleep_ms(20);
-	CHECK(h->addr, "the holder could not mbind to node %d", node_a);
-	r = check_on(pid, h->addr, len, NODE_BIT(node_a),
+	/* 8 MiB bound to node A from the soft_guardrail stage on */
+	r = start_holder(len, MPOL_BIND, NODE_BIT(node_a), &h);
+	if (r != PASS)
+		return r;
+	r = check_on(h.pid, h.addr, len, NODE_BIT(node_a),
 		     "held pages under soft_guardrail", NULL);
 
 	if (r == PASS)
@@ -898,17 +878,16 @@ static int test_switch(void)
 	if (r == PASS)
 		r = probe(true, false, "cgroup_spm");
 	if (r == PASS)
-		r = check_on(pid, h->addr, len, NODE_BIT(node_a),
+		r = check_on(h.pid, h.addr, len, NODE_BIT(node_a),
 			     "held pages under cgroup_spm", NULL);
 	if (r == PASS)
 		r = detach("cgroup_spm");
 	if (r == PASS)
 		r = probe(false, false, "no policy");
 	if (r == PASS)
-		r = check_on(pid, h->addr, len, NODE_BIT(node_a),
+		r = check_on(h.pid, h.addr, len, NODE_BIT(node_a),
 			     "held pages with no policy", NULL);
-	h->release = true;
-	waitpid(pid, NULL, 0);
+	release_holder(&h);
 	return r;
 }
 TEST(policy_switch, "hard -> soft -> cgroup -> detach, live: each switch changes what new allocations get; pages stay",

@@ -612,40 +612,20 @@ TEST(mpol_interleave, "(WEIGHTED_)INTERLEAVE over only SPM nodes is EINVAL; over
 static int test_migrate_pages(void)
 {
 	size_t len = 4 * MiB;
-	int to_child[2], from_child[2], st, spm = first_spm();
-	void *addr = NULL;
-	pid_t pid;
+	int spm = first_spm(), ret;
+	struct holder h;
 	long r;
-	int ret;
 
-	CHECK(!pipe(to_child) && !pipe(from_child), "pipe: %s", strerror(errno));
-	pid = fork();
-	CHECK(pid >= 0, "fork: %s", strerror(errno));
-	if (!pid) {
-		char c;
-		void *p = map_touch(len);
-
-		if (write(from_child[1], &p, sizeof(p)) != sizeof(p))
-			_exit(1);
-		/* Hold the memory until the parent is done. */
-		close(to_child[1]);
-		while (read(to_child[0], &c, 1) > 0)
-			;
-		_exit(0);
-	}
-	close(to_child[0]);
-	close(from_child[1]);
-	if (read(from_child[0], &addr, sizeof(addr)) != sizeof(addr) || !addr) {
-		ret = fail("the child could not map memory");
-		goto out;
-	}
-	ret = check_sysram(pid, addr, len, "before migrate_pages");
+	ret = start_holder(len, MPOL_DEFAULT, 0, &h);
+	if (ret != PASS)
+		return ret;
+	ret = check_sysram(h.pid, h.addr, len, "before migrate_pages");
 	if (ret != PASS)
 		goto out;
 
-	r = sys_migrate_pages(pid, sysram_nodes, NODE_BIT(spm));
-	info("migrate_pages(%d, %s -> %d) = %ld (%s)", pid, NL(sysram_nodes, 0),
-	     spm, r, r < 0 ? strerror(errno) : "ok");
+	r = sys_migrate_pages(h.pid, sysram_nodes, NODE_BIT(spm));
+	info("migrate_pages(%d, %s -> %d) = %ld (%s)", h.pid,
+	     NL(sysram_nodes, 0), spm, r, r < 0 ? strerror(errno) : "ok");
 	/* spm.rst: migrate_pages() to SPM nodes only fails with EINVAL. */
 	if (r >= 0 || errno != EINVAL) {
 		ret = fail("migrate_pages(%s -> %d): %s, expected EINVAL",
@@ -653,10 +633,9 @@ static int test_migrate_pages(void)
 			   r >= 0 ? "success" : strerror(errno));
 		goto out;
 	}
-	ret = check_sysram(pid, addr, len, "after migrate_pages");
+	ret = check_sysram(h.pid, h.addr, len, "after migrate_pages");
 out:
-	close(to_child[1]);
-	waitpid(pid, &st, 0);
+	release_holder(&h);
 	return ret;
 }
 TEST(migrate_pages, "migrate_pages(pid, sysram -> SPM node) fails with EINVAL and moves nothing",

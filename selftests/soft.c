@@ -197,11 +197,10 @@ TEST(soft_policy_unnamed, "soft_guardrail: default policy, page cache, slab (eve
 static int test_soft_migrate(void)
 {
 	size_t len = 4 * MiB, n = len / PAGE_SZ, i;
-	int spm = first_spm(), st, to_child[2], from_child[2];
 	int *nodes = calloc(n, sizeof(int)), *status = calloc(n, sizeof(int));
 	void **pages = calloc(n, sizeof(void *));
-	void *addr = NULL;
-	pid_t pid;
+	int spm = first_spm();
+	struct holder h;
 	long r;
 	char *p;
 
@@ -244,38 +243,22 @@ static int test_soft_migrate(void)
 		return r;
 
 	/* migrate_pages() of another process */
-	CHECK(!pipe(to_child) && !pipe(from_child), "pipe: %s", strerror(errno));
-	pid = fork();
-	CHECK(pid >= 0, "fork: %s", strerror(errno));
-	if (!pid) {
-		void *q = map_touch(len);
-		char c;
-
-		if (write(from_child[1], &q, sizeof(q)) != sizeof(q))
-			_exit(1);
-		close(to_child[1]);
-		while (read(to_child[0], &c, 1) > 0)
-			;
-		_exit(0);
-	}
-	close(to_child[0]);
-	close(from_child[1]);
-	if (read(from_child[0], &addr, sizeof(addr)) != sizeof(addr) || !addr)
-		r = fail("the child could not map memory");
-	else
-		r = check_sysram(pid, addr, len, "before migrate_pages");
+	r = start_holder(len, MPOL_DEFAULT, 0, &h);
+	if (r != PASS)
+		return r;
+	r = check_sysram(h.pid, h.addr, len, "before migrate_pages");
 	if (r == PASS) {
-		long moved = sys_migrate_pages(pid, sysram_nodes, NODE_BIT(spm));
+		long moved = sys_migrate_pages(h.pid, sysram_nodes,
+					       NODE_BIT(spm));
 
 		if (moved < 0)
-			r = fail("migrate_pages(%d, %s -> %d): %s", pid,
+			r = fail("migrate_pages(%d, %s -> %d): %s", h.pid,
 				 NL(sysram_nodes, 0), spm, strerror(errno));
 		else
-			r = check_on(pid, addr, len, NODE_BIT(spm),
+			r = check_on(h.pid, h.addr, len, NODE_BIT(spm),
 				     "after migrate_pages", NULL);
 	}
-	close(to_child[1]);
-	waitpid(pid, &st, 0);
+	release_holder(&h);
 	if (r != PASS)
 		return r;
 	return detach("soft_guardrail");

@@ -224,6 +224,58 @@ void *map_touch(size_t len)
 	return p;
 }
 
+int start_holder(size_t len, int mode, nodemask64 mask, struct holder *h)
+{
+	int to_child[2], from_child[2];
+	ssize_t n;
+	char c;
+
+	h->pid = -1;
+	h->release = -1;
+	CHECK(!pipe(to_child), "pipe: %s", strerror(errno));
+	if (pipe(from_child)) {
+		close(to_child[0]);
+		close(to_child[1]);
+		return fail("pipe: %s", strerror(errno));
+	}
+	fflush(stdout);
+	h->pid = fork();
+	if (!h->pid) {
+		void *p = mode == MPOL_DEFAULT ? map_touch(len) :
+			  map_policy(len, mode, mask, true);
+
+		close(to_child[1]);
+		close(from_child[0]);
+		if (write(from_child[1], &p, sizeof(p)) != sizeof(p))
+			_exit(1);
+		/* Hold the memory until the parent is done. */
+		while (read(to_child[0], &c, 1) > 0)
+			;
+		_exit(0);
+	}
+	close(to_child[0]);
+	close(from_child[1]);
+	h->release = to_child[1];
+	n = h->pid > 0 ? read(from_child[0], &h->addr, sizeof(h->addr)) : -1;
+	close(from_child[0]);
+	if (n != sizeof(h->addr) || !h->addr) {
+		release_holder(h);
+		return fail("the holding child could not map %zu bytes under mode %d over %s",
+			    len, mode, NL(mask, 0));
+	}
+	return PASS;
+}
+
+void release_holder(struct holder *h)
+{
+	if (h->release >= 0)
+		close(h->release);
+	if (h->pid > 0)
+		waitpid(h->pid, NULL, 0);
+	h->release = -1;
+	h->pid = -1;
+}
+
 /* Read @f to its end: the first @outlen - 1 bytes into @out. */
 static void read_output(FILE *f, char *out, size_t outlen)
 {

@@ -119,6 +119,19 @@ long node_hugepages(int nid);
 /* mmap anonymous memory and write every page. NULL on failure. */
 void *map_touch(size_t len);
 void touch(void *addr, size_t len);
+/*
+ * Another process's memory, for the tests that move or watch it: a child
+ * holding len bytes at addr, every page touched under the memory policy
+ * mode over mask of its mapping (MPOL_DEFAULT: none), until
+ * release_holder().  start_holder() returns PASS, or FAIL through fail().
+ */
+struct holder {
+	int pid;
+	void *addr;		/* in the child */
+	int release;		/* closing it lets the child exit */
+};
+int start_holder(size_t len, int mode, nodemask64 mask, struct holder *h);
+void release_holder(struct holder *h);
 
 /* Run a command line through /bin/sh, capture stdout; exit status or -1. */
 int run_cmd(const char *cmd, char *out, size_t outlen);
