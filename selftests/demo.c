@@ -45,48 +45,50 @@ static void print_error(const char *what, int err)
 	printf("%-52s  refused: %s\n", what, strerror(err));
 }
 
-/* Map and touch @len bytes under the calling thread's policy. */
-static void anon_row(const char *what, size_t len)
+/* Touch @len bytes at @p and print the row of the nodes they landed on. */
+static void placed_row(const char *what, void *p, size_t len)
 {
 	long hist[HIST_LEN];
-	void *p = map_touch(len);
 
-	if (!p || pages_nodes(0, p, len, hist) < 0) {
+	touch(p, len);
+	if (pages_nodes(0, p, len, hist) < 0)
+		print_error(what, errno);
+	else
+		print_row(what, hist);
+}
+
+/* @len anonymous bytes under the calling thread's policy. */
+static void anon_row(const char *what, size_t len)
+{
+	void *p = map_anon(len);
+
+	if (!p) {
 		print_error(what, errno);
 		return;
 	}
-	print_row(what, hist);
+	placed_row(what, p, len);
 	munmap(p, len);
 }
 
 static void mbind_row(const char *what, int mode, nodemask64 nodes,
 		      size_t len)
 {
-	long hist[HIST_LEN];
-	void *p;
+	void *p = map_anon(len);
 
-	p = mmap(NULL, len, PROT_READ | PROT_WRITE,
-		 MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
-	if (p == MAP_FAILED) {
+	if (!p) {
 		print_error(what, errno);
 		return;
 	}
-	if (sys_mbind(p, len, mode, nodes, 0) < 0) {
+	if (sys_mbind(p, len, mode, nodes, 0) < 0)
 		print_error(what, errno);
-	} else {
-		touch(p, len);
-		if (pages_nodes(0, p, len, hist) < 0)
-			print_error(what, errno);
-		else
-			print_row(what, hist);
-	}
+	else
+		placed_row(what, p, len);
 	munmap(p, len);
 }
 
 static void tmpfs_row(const char *what, size_t len)
 {
 	const char *path = "/tmp/spm-demo";
-	long hist[HIST_LEN];
 	void *p = MAP_FAILED;
 	int fd;
 
@@ -96,11 +98,7 @@ static void tmpfs_row(const char *what, size_t len)
 	if (p == MAP_FAILED) {
 		print_error(what, errno);
 	} else {
-		touch(p, len);
-		if (pages_nodes(0, p, len, hist) < 0)
-			print_error(what, errno);
-		else
-			print_row(what, hist);
+		placed_row(what, p, len);
 		munmap(p, len);
 	}
 	if (fd >= 0)
