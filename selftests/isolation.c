@@ -412,18 +412,12 @@ TEST(slab, "default policy: slab growth (20000 inodes and dentries) stays off SP
 
 static int test_interleave_all(void)
 {
-	char cmd[512], out[1024];
 	long hist[HIST_LEN], n = 64 * MiB / PAGE_SZ;
 	int r;
 
-	if (run_cmd("numactl --show >/dev/null 2>&1", out, sizeof(out)) == 127)
-		return skip("numactl not found");
-	snprintf(cmd, sizeof(cmd),
-		 "numactl --interleave=all -- %s --touch 64M 2>&1", self_exe);
-	r = run_cmd(cmd, out, sizeof(out));
-	CHECK(r == 0, "'%s' failed (%d): %.200s", cmd, r, out);
-	CHECK(!parse_hist(out, hist), "unexpected output: %.200s", out);
-	info("%s", HIST(hist));
+	r = interleave_all_touch("64M", hist);
+	if (r != PASS)
+		return r;
 	CHECK(!hist_on(hist, spm_nodes), "%ld of %ld pages on SPM nodes (%s)",
 	      hist_on(hist, spm_nodes), n, HIST(hist));
 	CHECK(hist_on(hist, sysram_nodes) == n,

@@ -272,7 +272,6 @@ static int test_soft_trust_all(void)
 {
 	nodemask64 all = spm_nodes | sysram_nodes;
 	long hist[HIST_LEN], n = MODE_LEN / PAGE_SZ, each;
-	char out[1024], cmd[256];
 	int nid, r;
 
 	r = attach_pinned(SOFT_POLICY, "--set trust_all_nodes_mask=true",
@@ -288,12 +287,9 @@ static int test_soft_trust_all(void)
 		      "set_mempolicy(MPOL_INTERLEAVE, %s) with trust_all_nodes_mask: not over every node (%s)",
 		      NL(all, 0), HIST(hist));
 
-	snprintf(cmd, sizeof(cmd),
-		 "numactl --interleave=all -- %s --touch 8M 2>&1", self_exe);
-	r = run_cmd(cmd, out, sizeof(out));
-	CHECK(r == 0, "'%s' failed (%d): %.200s", cmd, r, out);
-	CHECK(!parse_hist(out, hist), "unexpected output: %.200s", out);
-	info("numactl --interleave=all: %s", HIST(hist));
+	r = interleave_all_touch("8M", hist);
+	if (r != PASS)
+		return r;
 	CHECK(hist_on(hist, spm_nodes) >= n / 4,
 	      "numactl --interleave=all with trust_all_nodes_mask: %ld of %ld pages on SPM nodes (%s)",
 	      hist_on(hist, spm_nodes), n, HIST(hist));

@@ -481,6 +481,24 @@ void *map_anon(size_t len)
 	return p == MAP_FAILED ? NULL : p;
 }
 
+int interleave_all_touch(const char *size, long *hist)
+{
+	char cmd[512], out[1024];
+	int r;
+
+	snprintf(cmd, sizeof(cmd),
+		 "numactl --interleave=all -- %s --touch %s 2>&1", self_exe,
+		 size);
+	r = run_cmd(cmd, out, sizeof(out));
+	if (r == 127)
+		return skip("numactl not found");
+	CHECK(r == 0, "'%s' failed (%d): %.200s", cmd, r, out);
+	CHECK(!parse_hist(out, hist), "'%s': unexpected output: %.200s", cmd,
+	      out);
+	info("numactl --interleave=all: %s", HIST(hist));
+	return PASS;
+}
+
 int parse_hist(const char *s, long *hist)
 {
 	char *copy = strdup(s), *tok, *save;

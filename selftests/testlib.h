@@ -182,6 +182,11 @@ int check_spread(const long *hist, long n, const char *what);
 void *map_anon(size_t len);
 /* "n0=.. n1=.. none=.." (spm_selftest --touch) -> hist. 0 or -EINVAL. */
 int parse_hist(const char *s, long *hist);
+/*
+ * spm_selftest --touch SIZE run by numactl --interleave=all: its pages
+ * per node in hist.  PASS, SKIP without numactl, or FAIL.
+ */
+int interleave_all_touch(const char *size, long *hist);
 /* A module command that must succeed; res gets the result. */
 int mod(const char *cmd, struct mod_result *res);
 /* A module command that puts no page on SPM nodes and gets >= min_ok. */
