@@ -2877,6 +2877,68 @@ static void test_unit(const char *srcdir)
 	       "exit %d: %s", code, out);
 }
 
+/*
+ * make install DESTDIR=... PREFIX=/usr, as a package build runs it: the
+ * loader (it runs), its man page, the unit naming the installed loader,
+ * policies and configuration, the policies that were built.
+ */
+static void test_install(const char *srcdir)
+{
+	char build[600], dest[600], cmd[2048], out[8192];
+	const char *unit;
+	int code;
+
+	snprintf(build, sizeof(build), "%s", objdir_parent);
+	*strrchr(build, '/') = '\0';
+	snprintf(dest, sizeof(dest), "%s/destdir", tmpdir);
+	snprintf(cmd, sizeof(cmd),
+		 "make -s -C '%s' install DESTDIR='%s' PREFIX=/usr BUILD='%s' 2>&1",
+		 srcdir, dest, build);
+	code = run_sh(cmd, out, sizeof(out));
+	result("install: make install DESTDIR= PREFIX=/usr", code == 0,
+	       "exit %d: %s", code, out);
+	if (code)
+		return;
+
+	snprintf(cmd, sizeof(cmd), "'%s/usr/sbin/spm-loader' --version 2>&1",
+		 dest);
+	code = run_sh(cmd, out, sizeof(out));
+	result("install: /usr/sbin/spm-loader runs", code == 0 &&
+	       !strncmp(out, "spm-loader " SPM_LOADER_VERSION " ", 15),
+	       "exit %d: %s", code, out);
+	snprintf(cmd, sizeof(cmd),
+		 "cmp '%s/spm-loader.8' '%s/usr/share/man/man8/spm-loader.8' 2>&1",
+		 srcdir, dest);
+	code = run_sh(cmd, out, sizeof(out));
+	result("install: the man page in /usr/share/man/man8", code == 0,
+	       "%s", out);
+
+	snprintf(cmd, sizeof(cmd),
+		 "cat '%s/usr/lib/systemd/system/spm-policy@.service' 2>&1",
+		 dest);
+	code = run_sh(cmd, out, sizeof(out));
+	unit = out;
+	result("install: the unit names the installed paths", code == 0 &&
+	       strstr(unit, "\nExecStart=/usr/sbin/spm-loader attach /usr/lib/spm/policies/%i.bpf.o $SPM_LOADER_ARGS\n") &&
+	       strstr(unit, "\nEnvironmentFile=-/etc/spm/%i.conf\n") &&
+	       !strstr(unit, "@SBINDIR@") && !strstr(unit, "@POLICYDIR@") &&
+	       !strstr(unit, "@SYSCONFDIR@"), "exit %d: %s", code, unit);
+
+	/* every policy built is installed, as built */
+	snprintf(cmd, sizeof(cmd),
+		 "cd '%s/policies' 2>/dev/null || exit 3; n=0; "
+		 "for f in *.bpf.o; do [ -e \"$f\" ] || exit 3; n=$((n + 1)); "
+		 "cmp \"$f\" '%s/usr/lib/spm/policies/'\"$f\" || exit 1; done; "
+		 "echo $n", build, dest);
+	code = run_sh(cmd, out, sizeof(out));
+	if (code == 3)
+		skip("install: the policies in /usr/lib/spm/policies",
+		     "no policy built (make -C bpf policies)");
+	else
+		result("install: the policies in /usr/lib/spm/policies",
+		       code == 0 && atoi(out) > 0, "exit %d: %s", code, out);
+}
+
 static void cleanup(void)
 {
 	char cmd[600];
@@ -2944,6 +3006,7 @@ int main(int argc, char **argv)
 	test_man(argv[3]);
 	test_unit_documented(argv[3]);
 	test_unit(argv[3]);
+	test_install(argv[3]);
 
 	cleanup();
 	printf("%d passed, %d failed, %d skipped\n", nr_pass, nr_fail,
