@@ -196,35 +196,12 @@ int spm_parse_last_exit(const char *line, struct spm_last_exit *le)
 
 static void read_node_counters(struct spm_node_stat *row)
 {
-	char path[128], line[256];
-	unsigned int found = 0;
-	FILE *f;
+	char path[64];
 
-	if (spm_path(path, sizeof(path), SPM_NODE_DIR "/node%d/vmstat",
-		     row->nid))
-		return;
-	f = fopen(path, "re");
-	if (!f)
-		return;
-	while (fgets(line, sizeof(line), f)) {
-		char name[64];
-		uint64_t v;
-
-		if (sscanf(line, "%63s %" SCNu64, name, &v) != 2)
-			continue;
-		if (!strcmp(name, "spm_admit")) {
-			row->admit = v;
-			found |= 1;
-		} else if (!strcmp(name, "spm_deny")) {
-			row->deny = v;
-			found |= 2;
-		} else if (!strcmp(name, "spm_fallback")) {
-			row->fallback = v;
-			found |= 4;
-		}
-	}
-	fclose(f);
-	row->valid = found == 7;
+	snprintf(path, sizeof(path), SPM_NODE_DIR "/node%d/vmstat", row->nid);
+	row->valid = !spm_read_key(path, "spm_admit", &row->admit) &&
+		     !spm_read_key(path, "spm_deny", &row->deny) &&
+		     !spm_read_key(path, "spm_fallback", &row->fallback);
 }
 
 /*

@@ -54,19 +54,9 @@ int write_file(const char *path, const char *s)
 
 static long find_key(const char *path, const char *key)
 {
-	static char buf[64 * 1024];
-	size_t klen = strlen(key);
-	char *line;
+	uint64_t v;
 
-	if (spm_read_str(path, buf, sizeof(buf)) < 0)
-		return -1;
-	for (line = buf; line && *line; line = strchr(line, '\n')) {
-		if (*line == '\n')
-			line++;
-		if (!strncmp(line, key, klen) && line[klen] == ' ')
-			return strtol(line + klen + 1, NULL, 10);
-	}
-	return -1;
+	return spm_read_key(path, key, &v) ? -1 : (long)v;
 }
 
 long node_vmstat(int nid, const char *key)

@@ -256,6 +256,31 @@ int spm_read_u64(const char *path, uint64_t *val)
 	return 0;
 }
 
+/* The largest "key value" file read: /proc/vmstat has a few hundred keys. */
+#define SPM_KEYFILE_MAX		(64 * 1024)
+
+int spm_read_key(const char *path, const char *key, uint64_t *val)
+{
+	size_t klen = strlen(key);
+	char *buf, *line;
+	int ret;
+
+	buf = malloc(SPM_KEYFILE_MAX);
+	if (!buf)
+		return -ENOMEM;
+	ret = spm_read_str(path, buf, SPM_KEYFILE_MAX);
+	for (line = buf; !ret && line; line = strchr(line, '\n')) {
+		if (*line == '\n')
+			line++;
+		if (!strncmp(line, key, klen) && line[klen] == ' ') {
+			*val = strtoull(line + klen + 1, NULL, 10);
+			break;
+		}
+	}
+	free(buf);
+	return ret ? ret : line ? 0 : -ENOENT;
+}
+
 /* The node list in @path into @bits (SPM_MAX_NODES bits), or a message. */
 int spm_read_nodes(const char *path, uint64_t *bits, char *err,
 		   size_t errlen)

@@ -50,6 +50,11 @@ extern const char *spm_sysfs_root;
 int spm_path(char *buf, size_t len, const char *fmt, ...) __printf(3, 4);
 int spm_read_str(const char *path, char *buf, size_t len);
 int spm_read_u64(const char *path, uint64_t *val);
+/*
+ * The value of @key in a file of "key value" lines (a node's vmstat,
+ * /proc/vmstat): 0, -ENOENT without the key, or the read's -errno.
+ */
+int spm_read_key(const char *path, const char *key, uint64_t *val);
 int spm_read_nodes(const char *path, uint64_t *bits, char *err,
 		   size_t errlen);
 bool spm_state_is(const char *state);

@@ -1664,6 +1664,27 @@ static void test_status(void)
 	spm_sysfs_root = "";
 }
 
+static void test_read_key(void)
+{
+	uint64_t v = 0;
+	int ret;
+
+	spm_sysfs_root = tmpdir;
+	fake_file("/keys", "spm_admitted 9\nnr_spm_admit 8\nspm_admit 5\n"
+			   "spm_deny -1\nspm_fallback");
+	ret = spm_read_key("/keys", "spm_admit", &v);
+	result("read key: the whole key, not a prefix or a suffix", !ret &&
+	       v == 5, "ret %d value %llu", ret, (unsigned long long)v);
+	ret = spm_read_key("/keys", "spm_fallback", &v);
+	result("read key: a key without a value is none", ret == -ENOENT,
+	       "ret %d", ret);
+	ret = spm_read_key("/keys", "spm", &v);
+	result("read key: no such key", ret == -ENOENT, "ret %d", ret);
+	ret = spm_read_key("/nonexistent", "spm_admit", &v);
+	result("read key: no such file", ret == -ENOENT, "ret %d", ret);
+	spm_sysfs_root = "";
+}
+
 static void test_stats(void)
 {
 	const char *want =
@@ -2992,6 +3013,7 @@ int main(int argc, char **argv)
 	test_cgroup_json();
 	test_attach_json();
 	test_status();
+	test_read_key();
 	test_stats();
 	test_cgroup_resolve();
 	test_binary();
