@@ -283,12 +283,26 @@ static int test_loader_json_cgroup(void)
 	r = loader_prints("-j cgroup rm " JSON_CG, 1, want);
 	if (r == PASS)
 		r = loader_prints("-j cgroup list", 0, "{\"cgroups\":[]}\n");
+	if (r != PASS)
+		return r;
+
+	/* Ejected while pinned: its table is left over until detach. */
+	r = write_file(SPM_SYSFS "/state", "disabled");
+	CHECK(!r, "%s/state: %s", SPM_SYSFS, strerror(-r));
+	CHECK(wait_state("disabled", WAIT_MS),
+	      "cgroup_spm still attached %d s after the write to %s/state",
+	      WAIT_MS / 1000, SPM_SYSFS);
+	r = wait_link_detached();
+	if (r == PASS)
+		r = loader_prints("-j cgroup list", 1,
+				  "{\"error\":\"no policy with a cgroup table attached (the table at "
+				  PIN_MAPS "/cgroup_table is left over from one that is gone)\"}\n");
 	if (r == PASS)
 		r = loader_prints("-j detach", 0,
-				  "{\"event\":\"detached\",\"policy\":\"cgroup_spm\"}\n");
+				  "{\"event\":\"stale_pin_removed\",\"pin\":\"" PIN_PATH "\"}\n");
 	return r;
 }
-TEST(loader_json_cgroup, "spm-loader -j: --allow, cgroup set, list and rm (and rm of an entry that is not there) on cgroup_spm's live table",
+TEST(loader_json_cgroup, "spm-loader -j: --allow, cgroup set, list and rm (and rm of an entry that is not there) on cgroup_spm's live table; its table left over once ejected",
 	setup_json_cgroup, test_loader_json_cgroup, cleanup_json_cgroup);
 
 /* ---- without privileges ---- */
