@@ -358,10 +358,18 @@ static int load(struct attach_ctx *c)
 	return -1;
 }
 
+/* The policy's exit record, as sched_ext's loaders print theirs. */
+static void print_uei(const struct spm_uei *uei)
+{
+	fprintf(stderr, "EXIT: %s%s%s%s\n", uei->reason,
+		uei->msg[0] ? " (" : "", uei->msg, uei->msg[0] ? ")" : "");
+}
+
 static struct bpf_link *attach(struct attach_ctx *c)
 {
 	char why[SPM_ERRLEN], last[1024] = "";
 	struct bpf_link *link;
+	struct spm_uei uei;
 	int err;
 
 	link = bpf_map__attach_struct_ops(c->ops);
@@ -379,6 +387,9 @@ static struct bpf_link *attach(struct attach_ctx *c)
 			 spm_policy_flags(c->obj, c->ops), last, why,
 			 sizeof(why));
 	spm_err("%s: %s", c->a->file, why);
+	/* After a failed init() the kernel ran exit(): its record, if any. */
+	if (!spm_read_uei(c->obj, &uei) && uei.kind && !spm_json)
+		print_uei(&uei);
 	return NULL;
 }
 
@@ -475,9 +486,7 @@ static int report_ejected(struct attach_ctx *c)
 		spm_err("policy %s ejected: %s", c->name,
 			line[0] ? line : "(no exit information)");
 		if (has_uei)
-			fprintf(stderr, "EXIT: %s%s%s%s\n", uei.reason,
-				uei.msg[0] ? " (" : "", uei.msg,
-				uei.msg[0] ? ")" : "");
+			print_uei(&uei);
 	}
 	return has_uei ? spm_uei_exit_code(&uei, c->first_error) :
 			 SPM_EXIT_FAIL;

@@ -670,7 +670,8 @@ const char *spm_load_error(struct bpf_object *obj,
 /*
  * Why the kernel refused to attach the policy @name with errno @err:
  * its struct spm_ops (.name, .flags) or its init(), which the kernel
- * records in last_exit as "error NAME: init() failed with -ERRNO".
+ * records in last_exit as "error NAME: init() failed with -ERRNO", or
+ * "error NAME: init() returned N, not 0 or -errno" with EPROTO.
  */
 void spm_attach_error(int err, const char *name, bool has_name,
 		      uint64_t flags, const char *last_exit, char *buf,
@@ -684,6 +685,14 @@ void spm_attach_error(int err, const char *name, bool has_name,
 	if (has_name && sscanf(last_exit, want, &ret) == 1 && ret == -err) {
 		snprintf(buf, len, "the policy's init() failed: %s",
 			 strerror(err));
+		return;
+	}
+	/* The kernel turns anything else init() returns into EPROTO. */
+	snprintf(want, sizeof(want), "error %s: init() returned %%d,", name);
+	if (has_name && err == EPROTO && sscanf(last_exit, want, &ret) == 1) {
+		snprintf(buf, len,
+			 "the policy's init() returned %d, not 0 or a negative errno",
+			 ret);
 		return;
 	}
 	if (err == EINVAL && !has_name)

@@ -18,6 +18,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sched.h>
 #include <sys/mman.h>
 #include <sys/mount.h>
 #include <sys/stat.h>
@@ -45,6 +46,7 @@ static int need_test_policies(void)
 		TEST_BPF_DIR "/test_ctx_write.bpf.o",
 		TEST_BPF_DIR "/test_bad_kfunc.bpf.o",
 		TEST_BPF_DIR "/test_no_name.bpf.o",
+		TEST_BPF_DIR "/test_init.bpf.o",
 	};
 	unsigned int i;
 	int r = need_spm_ops();
@@ -477,9 +479,12 @@ static int check_ejected(const char *obj, const char *name,
 		 name, last);
 	CHECK(strstr(out, line), "the loader did not print '%.*s': %s",
 	      (int)strlen(line) - 1, line, out);
-	CHECK(spm_attr_long("nr_ejected") == ejected + 1,
-	      "nr_ejected went from %ld to %ld, expected +1", ejected,
-	      spm_attr_long("nr_ejected"));
+	/* nr_ejected counts errors, not a policy's own spm_exit(). */
+	if (strncmp(want_exit, "unregistered", 12))
+		ejected++;
+	CHECK(spm_attr_long("nr_ejected") == ejected,
+	      "nr_ejected is %ld, expected %ld", spm_attr_long("nr_ejected"),
+	      ejected);
 	/* The request that ejected the policy got the built-in verdict. */
 	CHECK(res.ok == MOD_COUNT && res.node[spm] == MOD_COUNT,
 	      "'%s' while %s was ejected: expected all %d pages on node %d, got %s",
@@ -534,6 +539,153 @@ static int test_policy_exit(void)
 }
 TEST(policy_exit, "spm_exit(42) in admit() detaches the policy (unregistered_by_bpf); the loader prints its exit record and exits 42",
 	need_test_policies, test_policy_exit, cleanup_policy);
+
+#define INIT_POLICY	TEST_BPF_DIR "/test_init.bpf.o"
+
+/*
+ * Attach test_init with init() returning @init_ret: the loader exits 1
+ * with @why, nothing is attached, last_exit is "error test_init: @msg",
+ * and exit() ran (the loader prints the record it filled).
+ */
+static int check_init_fails(int init_ret, const char *why, const char *msg)
+{
+	char args[160], out[4096], last[512], want[256];
+	int r;
+
+	snprintf(args, sizeof(args), "attach " INIT_POLICY " --set init_ret=%d",
+		 init_ret);
+	r = loader_cmd(args, out, sizeof(out));
+	CHECK(r == 1, "spm-loader %s: exit %d, expected 1: %s", args, r, out);
+	CHECK(strstr(out, why), "spm-loader %s: no '%s' in: %s", args, why,
+	      out);
+	r = check_detached();
+	if (r != PASS)
+		return r;
+	spm_attr("last_exit", last, sizeof(last));
+	snprintf(want, sizeof(want), "error test_init: %s", msg);
+	CHECK(!strcmp(last, want), "last_exit '%s', expected '%s'", last,
+	      want);
+	snprintf(want, sizeof(want), "EXIT: error (%s)\n", msg);
+	CHECK(strstr(out, want),
+	      "exit() not called after the failed init(): no '%.*s' in: %s",
+	      (int)strlen(want) - 1, want, out);
+	return PASS;
+}
+
+static int test_policy_init_fails(void)
+{
+	int r;
+
+	r = check_init_fails(-22, "the policy's init() failed: Invalid argument",
+			     "init() failed with -22");
+	if (r != PASS)
+		return r;
+	/* Not an fd for libbpf to take as the link (fd 1: stdout). */
+	r = check_init_fails(1,
+		"the policy's init() returned 1, not 0 or a negative errno",
+		"init() returned 1, not 0 or -errno");
+	if (r != PASS)
+		return r;
+	return check_default_rule();
+}
+TEST(policy_init_fails, "init() returning -22 or 1 fails the attach with one line, exit() is called, nothing attached",
+	need_test_policies, test_policy_init_fails, cleanup_policy);
+
+/* Make the calling task SCHED_FIFO at @prio on CPU @cpu, or SCHED_OTHER. */
+static int set_fifo(int cpu, int prio)
+{
+	struct sched_param sp = { .sched_priority = prio };
+	cpu_set_t set;
+
+	CPU_ZERO(&set);
+	if (cpu >= 0) {
+		CPU_SET(cpu, &set);
+	} else {
+		CPU_SET(0, &set);
+		CPU_SET(1, &set);
+	}
+	CHECK(!sched_setaffinity(0, sizeof(set), &set),
+	      "sched_setaffinity: %s", strerror(errno));
+	CHECK(!sched_setscheduler(0, prio ? SCHED_FIFO : SCHED_OTHER, &sp),
+	      "sched_setscheduler: %s", strerror(errno));
+	return PASS;
+}
+
+static char saved_rt_runtime[32];
+
+static int need_two_cpus(void)
+{
+	int r = need_test_policies();
+
+	if (r != PASS)
+		return r;
+	if (sysconf(_SC_NPROCESSORS_ONLN) < 2)
+		return skip("needs 2 CPUs to hold one off");
+	return PASS;
+}
+
+static void cleanup_rt(void)
+{
+	if (saved_rt_runtime[0])
+		write_file("/proc/sys/kernel/sched_rt_runtime_us",
+			   saved_rt_runtime);
+	saved_rt_runtime[0] = '\0';
+	cleanup_policy();
+}
+
+/*
+ * A policy whose init() calls spm_error() queues its teardown on this CPU.
+ * A SCHED_FIFO spinner keeps the worker off CPU 1 while that attach fails
+ * and hard_guardrail attaches (the loaders run at a higher priority); once
+ * the spinner is gone, the leftover teardown must leave hard_guardrail
+ * alone.
+ */
+static int test_policy_init_stale_teardown(void)
+{
+	char out[4096];
+	pid_t spinner;
+	int r, st;
+
+	CHECK(!spm_read_str("/proc/sys/kernel/sched_rt_runtime_us",
+			    saved_rt_runtime, sizeof(saved_rt_runtime)),
+	      "sched_rt_runtime_us: %s", strerror(errno));
+	/* No RT throttling: the worker must not get a slice. */
+	r = write_file("/proc/sys/kernel/sched_rt_runtime_us", "-1");
+	CHECK(!r, "sched_rt_runtime_us: %s", strerror(-r));
+
+	spinner = fork();
+	CHECK(spinner >= 0, "fork: %s", strerror(errno));
+	if (!spinner) {
+		if (set_fifo(1, 10) != PASS)
+			_exit(1);
+		for (;;)
+			;
+	}
+	r = set_fifo(1, 20);
+	if (r == PASS) {
+		r = loader_cmd("attach " INIT_POLICY
+			       " --set init_error=1 --set init_ret=-22",
+			       out, sizeof(out));
+		r = r == 1 ? loader_start(HARD_POLICY, NULL, "hard_guardrail") :
+			     fail("attach with init_error=1: exit %d, expected 1: %s",
+				  r, out);
+	}
+	kill(spinner, SIGKILL);
+	waitpid(spinner, &st, 0);
+	set_fifo(-1, 0);
+	if (r != PASS)
+		return r;
+
+	/* The worker runs now; give it time to do its worst. */
+	spm_sleep_ms(1000);
+	r = check_attached("hard_guardrail");
+	if (r != PASS)
+		return fail_prefix("after the failed attach's teardown work ran");
+	CHECK(!loader_wait(&fg, 0), "the loader of hard_guardrail exited");
+	return stop_detached("hard_guardrail");
+}
+TEST(policy_init_stale_teardown, "a teardown queued by a failed init() does not tear down the next policy (worker held off by SCHED_FIFO)",
+	need_two_cpus, test_policy_init_stale_teardown, cleanup_rt);
 
 /* ---- what a policy can and cannot do ---- */
 
