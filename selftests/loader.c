@@ -159,6 +159,21 @@ static int wait_link_detached(void)
 	return PASS;
 }
 
+/* The pin an ejected policy left: detach removes it, and says so. */
+static int detach_stale_pin(void)
+{
+	int r = wait_link_detached();
+
+	if (r == PASS)
+		r = loader_prints("-j detach", 0,
+				  "{\"event\":\"stale_pin_removed\",\"pin\":\"" PIN_PATH "\"}\n");
+	if (r != PASS)
+		return r;
+	CHECK(access(PIN_PATH, F_OK) && errno == ENOENT,
+	      "%s still there after detach", PIN_PATH);
+	return check_detached();
+}
+
 static int test_loader_json_ejected(void)
 {
 	static const char attached[] =
@@ -207,15 +222,7 @@ static int test_loader_json_ejected(void)
 		return r;
 	CHECK(wait_state("disabled", WAIT_MS),
 	      "test_error not ejected within %d s", WAIT_MS / 1000);
-	r = wait_link_detached();
-	if (r == PASS)
-		r = loader_prints("-j detach", 0,
-				  "{\"event\":\"stale_pin_removed\",\"pin\":\"" PIN_PATH "\"}\n");
-	if (r != PASS)
-		return r;
-	CHECK(access(PIN_PATH, F_OK) && errno == ENOENT,
-	      "%s still there after detach", PIN_PATH);
-	return check_detached();
+	return detach_stale_pin();
 }
 TEST(loader_json_ejected, "spm-loader -j: the attached and ejected events of a foreground policy with its exit record (exit 42); a pinned policy's stale pin removed",
 	need_spm_ops, test_loader_json_ejected, cleanup_policy);
@@ -292,15 +299,10 @@ static int test_loader_json_cgroup(void)
 	CHECK(wait_state("disabled", WAIT_MS),
 	      "cgroup_spm still attached %d s after the write to %s/state",
 	      WAIT_MS / 1000, SPM_SYSFS);
-	r = wait_link_detached();
-	if (r == PASS)
-		r = loader_prints("-j cgroup list", 1,
-				  "{\"error\":\"no policy with a cgroup table attached (the table at "
-				  PIN_MAPS "/cgroup_table is left over from one that is gone)\"}\n");
-	if (r == PASS)
-		r = loader_prints("-j detach", 0,
-				  "{\"event\":\"stale_pin_removed\",\"pin\":\"" PIN_PATH "\"}\n");
-	return r;
+	r = loader_prints("-j cgroup list", 1,
+			  "{\"error\":\"no policy with a cgroup table attached (the table at "
+			  PIN_MAPS "/cgroup_table is left over from one that is gone)\"}\n");
+	return r == PASS ? detach_stale_pin() : r;
 }
 TEST(loader_json_cgroup, "spm-loader -j: --allow, cgroup set, list and rm (and rm of an entry that is not there) on cgroup_spm's live table; its table left over once ejected",
 	setup_json_cgroup, test_loader_json_cgroup, cleanup_json_cgroup);
