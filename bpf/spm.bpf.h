@@ -21,9 +21,9 @@
 #endif
 
 /* Kernel functions a policy may call (mm/spm_ops.c). */
-void spm_bpf_error_bstr(char *fmt, unsigned long long *data,
+void spm_bpf_error_bstr(const char *fmt, unsigned long long *data,
 			u32 data__sz) __ksym;
-void spm_bpf_exit_bstr(s64 code, char *fmt, unsigned long long *data,
+void spm_bpf_exit_bstr(s64 code, const char *fmt, unsigned long long *data,
 		       u32 data__sz) __ksym;
 u64 spm_bpf_node_free_pages(s32 nid) __ksym;
 /* Only from admit() and mpol_check(). */
@@ -31,10 +31,12 @@ u64 spm_bpf_cgroup_node_pages(u64 cgroup_id, s32 nid) __ksym;
 
 /*
  * Declare a message's format and its arguments packed into an array of u64,
- * the way bpf_printk() packs them, for the *_bstr() kfuncs.
+ * the way bpf_printk() packs them, for the *_bstr() kfuncs.  The format is
+ * const, in .rodata: the kernel accepts only a constant, NUL-terminated
+ * string (its verifier checks both at load).
  */
 #define __spm_bstr_args(fmt, args...)					\
-	static char ___spm_fmt[] = fmt;					\
+	static const char ___spm_fmt[] = fmt;				\
 	unsigned long long ___spm_args[___bpf_narg(args)];		\
 									\
 	_Pragma("GCC diagnostic push")					\

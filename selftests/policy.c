@@ -47,6 +47,10 @@ static int need_test_policies(void)
 		TEST_BPF_DIR "/test_bad_kfunc.bpf.o",
 		TEST_BPF_DIR "/test_no_name.bpf.o",
 		TEST_BPF_DIR "/test_init.bpf.o",
+		TEST_BPF_DIR "/test_bad_fmt.bpf.o",
+		TEST_BPF_DIR "/test_rw_fmt.bpf.o",
+		TEST_BPF_DIR "/test_slow.bpf.o",
+		TEST_BPF_DIR "/test_deny_slow.bpf.o",
 	};
 	unsigned int i;
 	int r = need_spm_ops();
@@ -540,6 +544,44 @@ static int test_policy_exit(void)
 TEST(policy_exit, "spm_exit(42) in admit() detaches the policy (unregistered_by_bpf); the loader prints its exit record and exits 42",
 	need_test_policies, test_policy_exit, cleanup_policy);
 
+/*
+ * admit() of test_slow takes milliseconds; with budget_us at 1000 the
+ * kernel ejects it (over_budget, nr_ejected + 1) and the request that
+ * overran gets the built-in verdict.
+ */
+static int test_policy_over_budget(void)
+{
+	char budget[32];
+	int r;
+
+	r = spm_attr("budget_us", budget, sizeof(budget));
+	CHECK(!r, "budget_us: %s", strerror(-r));
+	CHECK(!strcmp(budget, SUITE_BUDGET_US), "budget_us is %s, expected %s",
+	      budget, SUITE_BUDGET_US);
+	r = write_file(SPM_SYSFS "/budget_us", "1000");
+	CHECK(!r, "budget_us: %s", strerror(-r));
+	r = check_test_ejected("test_slow",
+		"over_budget test_slow: admit() ran for ", 1);
+	if (r != PASS)
+		return r;
+	/* Nonsense is refused, and the budget left as it was. */
+	CHECK(write_file(SPM_SYSFS "/budget_us", "-1") == -EINVAL,
+	      "budget_us accepted -1");
+	CHECK(write_file(SPM_SYSFS "/budget_us", "10000001") == -ERANGE,
+	      "budget_us accepted 10000001");
+	CHECK(spm_attr_long("budget_us") == 1000, "budget_us is %ld, expected 1000",
+	      spm_attr_long("budget_us"));
+	return PASS;
+}
+
+static void cleanup_budget(void)
+{
+	write_file(SPM_SYSFS "/budget_us", SUITE_BUDGET_US);
+	cleanup_policy();
+}
+TEST(policy_over_budget, "admit() running past budget_us ejects the policy (over_budget); budget_us refuses nonsense",
+	need_test_policies, test_policy_over_budget, cleanup_budget);
+
 #define INIT_POLICY	TEST_BPF_DIR "/test_init.bpf.o"
 
 /*
@@ -591,8 +633,11 @@ static int test_policy_init_fails(void)
 TEST(policy_init_fails, "init() returning -22 or 1 fails the attach with one line, exit() is called, nothing attached",
 	need_test_policies, test_policy_init_fails, cleanup_policy);
 
-/* Make the calling task SCHED_FIFO at @prio on CPU @cpu, or SCHED_OTHER. */
-static int set_fifo(int cpu, int prio)
+/*
+ * Run the calling task on CPU @cpu (-1: CPUs 0 and 1), SCHED_FIFO at @prio
+ * (0: SCHED_OTHER).
+ */
+static int set_sched(int cpu, int prio)
 {
 	struct sched_param sp = { .sched_priority = prio };
 	cpu_set_t set;
@@ -656,12 +701,12 @@ static int test_policy_init_stale_teardown(void)
 	spinner = fork();
 	CHECK(spinner >= 0, "fork: %s", strerror(errno));
 	if (!spinner) {
-		if (set_fifo(1, 10) != PASS)
+		if (set_sched(1, 10) != PASS)
 			_exit(1);
 		for (;;)
 			;
 	}
-	r = set_fifo(1, 20);
+	r = set_sched(1, 20);
 	if (r == PASS) {
 		r = loader_cmd("attach " INIT_POLICY
 			       " --set init_error=1 --set init_ret=-22",
@@ -672,7 +717,7 @@ static int test_policy_init_stale_teardown(void)
 	}
 	kill(spinner, SIGKILL);
 	waitpid(spinner, &st, 0);
-	set_fifo(-1, 0);
+	set_sched(-1, 0);
 	if (r != PASS)
 		return r;
 
@@ -686,6 +731,46 @@ static int test_policy_init_stale_teardown(void)
 }
 TEST(policy_init_stale_teardown, "a teardown queued by a failed init() does not tear down the next policy (worker held off by SCHED_FIFO)",
 	need_two_cpus, test_policy_init_stale_teardown, cleanup_rt);
+
+/*
+ * test_deny_slow spins in admit() in task context while a hard-IRQ timer
+ * on the same CPU asks for __GFP_SPM_NODE pages: the interrupts arrive
+ * inside admit().  Each must be asked and denied, so that none lands on the
+ * SPM node.  (With one re-entry guard per CPU, the 17-patch series gave them
+ * the built-in verdict: they landed there.)
+ */
+static int test_policy_irq_nested(void)
+{
+	int spm = first_spm(), r;
+	struct mod_result res;
+	char cmd[128];
+
+	r = loader_start(TEST_BPF_DIR "/test_deny_slow.bpf.o", NULL,
+			 "test_deny_slow");
+	if (r != PASS)
+		return r;
+	r = set_sched(0, 0);
+	if (r != PASS)
+		return r;
+	snprintf(cmd, sizeof(cmd),
+		 "spm=1 nid=%d mask=%d count=16 irq_alongside=1", spm, spm);
+	r = module_alloc(cmd, &res);
+	set_sched(-1, 0);
+	CHECK(!r, "'%s': %s", cmd, strerror(-r));
+	info("'%s': task %s, interrupts %ld ok %ld failed, %ld on node %d",
+	     cmd, RES(&res), res.irq_ok, res.irq_fail, res.irq_node[spm], spm);
+	CHECK(res.node[spm] == 0, "'%s': the policy denies all, yet %s", cmd,
+	      RES(&res));
+	CHECK(res.irq_ok + res.irq_fail >= 8,
+	      "'%s': the timer asked only %ld times", cmd,
+	      res.irq_ok + res.irq_fail);
+	CHECK(res.irq_node[spm] == 0,
+	      "'%s': %ld of %ld interrupt allocations landed on SPM node %d, which the policy denies",
+	      cmd, res.irq_node[spm], res.irq_ok + res.irq_fail, spm);
+	return stop_detached("test_deny_slow");
+}
+TEST(policy_irq_nested, "a hard-IRQ allocation arriving inside a task's admit() is asked too: a deny policy's SPM node gets none",
+	need_two_cpus, test_policy_irq_nested, cleanup_policy);
 
 /* ---- what a policy can and cannot do ---- */
 
@@ -936,6 +1021,13 @@ static int test_policy_rejected(void)
 		{ "test_no_name", { "test_no_name.bpf.o", ".name", NULL } },
 		{ "test_bad_kfunc", { "test_bad_kfunc.bpf.o",
 				      "spm_bpf_cgroup_node_pages", NULL } },
+		/* A message format is read to its NUL: constant, and has one. */
+		{ "test_bad_fmt", { "test_bad_fmt.bpf.o",
+				    "verifier rejected program 'bad_fmt_admit'",
+				    "zero-terminated", NULL } },
+		{ "test_rw_fmt", { "test_rw_fmt.bpf.o",
+				   "verifier rejected program 'rw_fmt_admit'",
+				   "readonly map", NULL } },
 	};
 	long seq0 = spm_attr_long("enable_seq");
 	char cmd[256], out[8192];
@@ -963,7 +1055,7 @@ static int test_policy_rejected(void)
 	}
 	return PASS;
 }
-TEST(policy_rejected, "sleepable admit, ctx write, a kfunc outside admit/mpol_check, no name: refused with one clear line",
+TEST(policy_rejected, "sleepable admit, ctx write, a kfunc outside admit/mpol_check, no name, an unterminated message format: refused with one clear line",
 	need_test_policies, test_policy_rejected, cleanup_policy);
 
 /* ---- policies/template.bpf.c, the policy authors start from ---- */

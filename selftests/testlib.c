@@ -383,6 +383,13 @@ int module_alloc(const char *cmd, struct mod_result *res)
 		else if (sscanf(tok, "n%d=%ld", &n, &v) == 2 && n >= 0 &&
 			 n < MAX_NODES)
 			res->node[n] = v;
+		else if (sscanf(tok, "irq_ok=%ld", &v) == 1)
+			res->irq_ok = v;
+		else if (sscanf(tok, "irq_fail=%ld", &v) == 1)
+			res->irq_fail = v;
+		else if (sscanf(tok, "irq_n%d=%ld", &n, &v) == 2 && n >= 0 &&
+			 n < MAX_NODES)
+			res->irq_node[n] = v;
 		else
 			return -EPROTO;
 	}
@@ -680,6 +687,13 @@ int suite_init(const char *spm_arg)
 				spm_nodes = 0;
 	}
 	sysram_nodes &= ~spm_nodes;
+	/*
+	 * Under TCG the guest clock runs on while the host deschedules a vCPU
+	 * thread, which makes a policy call look long: the tests give each
+	 * call 100 ms (test_policy_over_budget sets its own).
+	 */
+	if (!access(SPM_SYSFS_DIR "/budget_us", W_OK))
+		write_file(SPM_SYSFS_DIR "/budget_us", SUITE_BUDGET_US);
 	return 0;
 }
 

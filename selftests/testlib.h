@@ -44,6 +44,8 @@ extern const char *self_exe;		/* this binary, for helper modes */
  * why spm_arg is not a node list.
  */
 int suite_init(const char *spm_arg);
+/* The policy call budget the suites run with (budget_us). */
+#define SUITE_BUDGET_US	"100000"
 
 /* Node lists "2-3,5" <-> a mask of nodes 0-63, through spm_util. */
 static inline int nodelist_parse(const char *s, nodemask64 *mask)
@@ -149,6 +151,10 @@ struct mod_result {
 	long fail;
 	long node[MAX_NODES];
 	long long ns;		/* mode=loop: the loop's time */
+	/* irq_alongside=1: the pages the hard-IRQ timer asked for */
+	long irq_ok;
+	long irq_fail;
+	long irq_node[MAX_NODES];
 };
 /* Write cmd, read the result. 0 or -errno (of the write). */
 int module_alloc(const char *cmd, struct mod_result *res);

@@ -17,6 +17,9 @@
  *	gfp=kernel|atomic                  GFP_KERNEL or GFP_ATOMIC
  *	lowmem=N                           first hold node N below its low
  *	                                   watermark (loop only)
+ *	irq_alongside=0|1                  page mode: meanwhile, a hard-IRQ
+ *	                                   timer on this CPU asks for pages
+ *	                                   with the same flags (GFP_ATOMIC)
  *
  * page allocates order-0 pages one at a time with __alloc_pages(), bulk with
  * the bulk allocator, vmalloc with vmalloc()/vmalloc_node(); timer and irq
@@ -28,6 +31,11 @@
  *
  * with one nN= field per possible node.  On a kernel without __GFP_SPM_NODE,
  * spm=1 fails with -EOPNOTSUPP.
+ *
+ * irq_alongside is for interrupts that arrive while a policy decides for
+ * the command: every 200 us of the command, the timer asks for one page
+ * (up to 4096); they add "irq_ok=N irq_fail=M irq_nN=.." to the result.
+ * Pin the writer to one CPU: the timer stays on the CPU it started on.
  *
  * loop is for the benchmark: count times, allocate one page and free it at
  * once; ns= is the time the allocations took (ktime_get_ns(): under QEMU
@@ -41,6 +49,7 @@
 #include <linux/completion.h>
 #include <linux/debugfs.h>
 #include <linux/gfp.h>
+#include <linux/hrtimer.h>
 #include <linux/irq_work.h>
 #include <linux/ktime.h>
 #include <linux/list.h>
@@ -59,7 +68,7 @@
 /* GFP_ATOMIC allocations run with interrupts or bottom halves off. */
 #define SPM_TEST_MAX_ATOMIC_COUNT	4096
 #define SPM_TEST_CMD_MAX		256
-#define SPM_TEST_RESULT_MAX		(64 + 20 * MAX_NUMNODES)
+#define SPM_TEST_RESULT_MAX		(96 + 40 * MAX_NUMNODES)
 
 enum spm_test_mode {
 	SPM_TEST_PAGE,
@@ -90,6 +99,7 @@ struct spm_test_req {
 	bool nofail;
 	bool atomic;
 	int lowmem_nid;
+	bool irq_alongside;
 };
 
 /* One command in flight: the pages and, for timer/irq, the deferred work. */
@@ -104,6 +114,11 @@ struct spm_test_run {
 	struct timer_list timer;
 	struct irq_work irq_work;
 	struct completion done;
+	/* irq_alongside: the timer and the pages it got. */
+	struct hrtimer irq_timer;
+	struct page **irq_pages;
+	unsigned int irq_nr;
+	unsigned int irq_tries;
 };
 
 static DEFINE_MUTEX(spm_test_lock);
@@ -165,6 +180,10 @@ static int spm_test_parse(char *cmd, struct spm_test_req *req)
 			ret = kstrtobool(val, &req->nofail);
 			if (ret)
 				return ret;
+		} else if (!strcmp(tok, "irq_alongside")) {
+			ret = kstrtobool(val, &req->irq_alongside);
+			if (ret)
+				return ret;
 		} else if (!strcmp(tok, "gfp")) {
 			if (!strcmp(val, "kernel"))
 				req->atomic = false;
@@ -207,6 +226,8 @@ static int spm_test_parse(char *cmd, struct spm_test_req *req)
 	if (req->nofail && (req->mode != SPM_TEST_PAGE || req->atomic ||
 			    req->count > SPM_TEST_MAX_ATOMIC_COUNT))
 		return -EINVAL;
+	if (req->irq_alongside && (req->mode != SPM_TEST_PAGE || req->nofail))
+		return -EINVAL;
 	/* __GFP_THISNODE needs a node to stay on. */
 	if (req->thisnode && req->nid == NUMA_NO_NODE)
 		return -EINVAL;
@@ -239,6 +260,26 @@ static int spm_test_gfp(const struct spm_test_req *req, gfp_t *gfp)
 static int spm_test_nid(const struct spm_test_req *req)
 {
 	return req->nid == NUMA_NO_NODE ? numa_mem_id() : req->nid;
+}
+
+#define SPM_TEST_IRQ_PERIOD_NS	(200 * NSEC_PER_USEC)
+
+static enum hrtimer_restart spm_test_irq_timer_fn(struct hrtimer *timer)
+{
+	struct spm_test_run *run = container_of(timer, struct spm_test_run,
+						irq_timer);
+	struct spm_test_req *req = run->req;
+	struct page *page;
+
+	if (run->irq_tries == SPM_TEST_MAX_ATOMIC_COUNT)
+		return HRTIMER_NORESTART;
+	run->irq_tries++;
+	page = __alloc_pages((run->gfp & ~GFP_KERNEL) | GFP_ATOMIC, 0,
+			     spm_test_nid(req), req->has_mask ? &req->mask : NULL);
+	if (page)
+		run->irq_pages[run->irq_nr++] = page;
+	hrtimer_forward_now(timer, ns_to_ktime(SPM_TEST_IRQ_PERIOD_NS));
+	return HRTIMER_RESTART;
 }
 
 /* Allocate the pages one by one, into run->pages[0..run->nr). */
@@ -396,6 +437,27 @@ static void spm_test_irq_work_fn(struct irq_work *work)
 	complete(&run->done);
 }
 
+/* irq_alongside: the timer's pages after the result's first @len bytes. */
+static void spm_test_record_irq(struct spm_test_run *run, size_t len)
+{
+	unsigned int i;
+	int nid;
+
+	memset(run->per_node, 0, MAX_NUMNODES * sizeof(*run->per_node));
+	for (i = 0; i < run->irq_nr; i++) {
+		run->per_node[page_to_nid(run->irq_pages[i])]++;
+		__free_page(run->irq_pages[i]);
+	}
+	len += scnprintf(spm_test_result + len, sizeof(spm_test_result) - len,
+			 " irq_ok=%u irq_fail=%u", run->irq_nr,
+			 run->irq_tries - run->irq_nr);
+	for_each_node(nid)
+		len += scnprintf(spm_test_result + len,
+				 sizeof(spm_test_result) - len, " irq_n%d=%u",
+				 nid, run->per_node[nid]);
+	scnprintf(spm_test_result + len, sizeof(spm_test_result) - len, "\n");
+}
+
 /* Count the nodes of the allocated pages into the result, free the pages. */
 static void spm_test_record(struct spm_test_run *run)
 {
@@ -421,7 +483,11 @@ static void spm_test_record(struct spm_test_run *run)
 		len += scnprintf(spm_test_result + len,
 				 sizeof(spm_test_result) - len, " ns=%llu",
 				 run->ns);
-	scnprintf(spm_test_result + len, sizeof(spm_test_result) - len, "\n");
+	if (run->irq_pages)
+		spm_test_record_irq(run, len);
+	else
+		scnprintf(spm_test_result + len, sizeof(spm_test_result) - len,
+			  "\n");
 }
 
 static int spm_test_vmalloc(struct spm_test_run *run)
@@ -467,7 +533,24 @@ static int spm_test_run(struct spm_test_req *req)
 
 	switch (req->mode) {
 	case SPM_TEST_PAGE:
+		if (!req->irq_alongside) {
+			spm_test_alloc_pages(run);
+			break;
+		}
+		run->irq_pages = kvcalloc(SPM_TEST_MAX_ATOMIC_COUNT,
+					  sizeof(*run->irq_pages), GFP_KERNEL);
+		if (!run->irq_pages) {
+			ret = -ENOMEM;
+			goto out;
+		}
+		hrtimer_init(&run->irq_timer, CLOCK_MONOTONIC,
+			     HRTIMER_MODE_REL_PINNED_HARD);
+		run->irq_timer.function = spm_test_irq_timer_fn;
+		hrtimer_start(&run->irq_timer,
+			      ns_to_ktime(SPM_TEST_IRQ_PERIOD_NS),
+			      HRTIMER_MODE_REL_PINNED_HARD);
 		spm_test_alloc_pages(run);
+		hrtimer_cancel(&run->irq_timer);
 		break;
 	case SPM_TEST_BULK:
 		spm_test_alloc_bulk(run);
@@ -497,6 +580,7 @@ static int spm_test_run(struct spm_test_req *req)
 	if (run->wrong_context)
 		ret = -EIO;
 out:
+	kvfree(run->irq_pages);
 	kfree(run->per_node);
 	kvfree(run->pages);
 	kfree(run);
