@@ -76,7 +76,7 @@ fi
 [ $bench = 1 ] && obj=$obj-bench
 
 # Everything that decides the build: the applied series and the config.
-stamp=$( (echo "$applied"; cat "${fragments[@]}") | sha256sum | cut -c1-16)
+stamp=$(build_stamp "$applied" "${fragments[@]}")
 if [ "$(cat "$obj/.spm-stamp" 2>/dev/null)" = "$stamp" ] &&
    [ -e "$obj/arch/x86/boot/bzImage" ] && [ -e "$obj/vmlinux" ]; then
 	echo "  KERNEL  $obj is up to date"
@@ -84,9 +84,15 @@ if [ "$(cat "$obj/.spm-stamp" 2>/dev/null)" = "$stamp" ] &&
 fi
 
 mkdir -p "$obj"
+[ -e "$obj/.config" ] && cp -p "$obj/.config" "$obj/.config.prev"
 make -s -C "$src" O="$obj" tinyconfig >/dev/null
 "$src/scripts/kconfig/merge_config.sh" -m -O "$obj" "$obj/.config" "${fragments[@]}" >/dev/null
 make -s -C "$src" O="$obj" olddefconfig
+# An unchanged configuration keeps its time stamp: make rebuilds nothing for it.
+if cmp -s "$obj/.config" "$obj/.config.prev"; then
+	touch -r "$obj/.config.prev" "$obj/.config"
+fi
+rm -f "$obj/.config.prev"
 # merge_config drops what Kconfig cannot satisfy: say which, do not build.
 missing=$(config_missing "$src" "$obj/.config" "${fragments[@]}")
 [ -z "$missing" ] || die "config options not set: $missing"

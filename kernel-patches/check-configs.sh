@@ -151,7 +151,7 @@ check_variant() {
 
 	# A new .config only when its inputs change (the series' Kconfig is
 	# one), and with its old time stamp if its content did not change.
-	stamp=$( (echo "$applied"; cat "${frags[@]}") | sha256sum | cut -c1-16)
+	stamp=$(build_stamp "$applied" "${frags[@]}")
 	if [ "$(cat "$obj/.cc-stamp" 2>/dev/null)" != "$stamp" ] ||
 	   [ ! -e "$obj/.config" ]; then
 		[ -e "$obj/.config" ] && cp -p "$obj/.config" "$obj/.config.cc-prev"

@@ -55,6 +55,14 @@ series_apply() {
 	echo "$hash" > "$src/.spm-applied"
 }
 
+# What decides a build: the applied tree $1 and the options the config
+# fragments $2... set (their comments do not).
+build_stamp() {
+	(echo "$1"
+	 sed -n -e '/^CONFIG_/p' -e '/^# CONFIG_.* is not set$/p' "${@:2}") |
+		sha256sum | cut -c1-16
+}
+
 # The options config fragments $3... set that do not hold in .config $2 of
 # source tree $1, the last fragment to set an option winning, as in
 # merge_config.sh.  The series' own options (CONFIG_SPM*) are not looked for

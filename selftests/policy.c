@@ -18,6 +18,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <poll.h>
 #include <sched.h>
 #include <sys/mman.h>
 #include <sys/mount.h>
@@ -1215,3 +1216,95 @@ static void cleanup_trace(void)
 }
 TEST(policy_trace, "bpf/README.md's debugging recipe: spm:spm_ops_state and spm:spm_admit in tracefs, a policy's bpf_printk() lines",
 	need_spm_ops, test_policy_trace, cleanup_trace);
+
+/*
+ * An mbind() naming an SPM node under soft_guardrail: mpol_check()'s verdict
+ * is traced as spm:spm_mpol_check, not as an admission (spm:spm_admit).
+ */
+static int test_policy_trace_mpol_check(void)
+{
+	static char trace[256 * 1024];
+	int spm = first_spm(), r;
+	long mpol_reason = spm_reason("MPOL_CHECK");
+	size_t len = 2 * MiB;
+	char want[96];
+	void *p;
+
+	if (mpol_reason < 0)
+		return FAIL;
+	if (access(TRACEFS "/trace", W_OK) &&
+	    mount("tracefs", TRACEFS, "tracefs", 0, NULL))
+		return skip("no tracefs: %s", strerror(errno));
+	r = attach_pinned(SOFT_POLICY, NULL, "soft_guardrail");
+	if (r != PASS)
+		return r;
+	r = write_file(TRACEFS "/trace", "");
+	CHECK(!r, "clear the trace buffer: %s", strerror(-r));
+	r = write_file(TRACEFS "/events/spm/enable", "1");
+	CHECK(!r, "enable the spm events: %s", strerror(-r));
+	p = map_anon(len);
+	CHECK(p, "mmap: %s", strerror(errno));
+	r = sys_mbind(p, len, MPOL_BIND, NODE_BIT(spm), 0) ? -errno : 0;
+	munmap(p, len);
+	write_file(TRACEFS "/events/spm/enable", "0");
+	CHECK(!r, "mbind(MPOL_BIND, {%d}) under soft_guardrail: %s", spm,
+	      strerror(-r));
+	r = spm_read_str(TRACEFS "/trace", trace, sizeof(trace));
+	CHECK(!r, "read the trace: %s", strerror(-r));
+	info("%s", trace);
+	snprintf(want, sizeof(want), "spm_mpol_check: nid=%d reason=%ld mode=%d ",
+		 spm, mpol_reason, MPOL_BIND);
+	CHECK(strstr(trace, want), "no '%s' in the trace", want);
+	CHECK(strstr(trace, "verdict=allow"), "no allowing verdict in the trace");
+	snprintf(want, sizeof(want), "reason=%ld cgroup", mpol_reason);
+	CHECK(!strstr(trace, want),
+	      "an mpol_check() verdict traced as spm_admit ('%s')", want);
+	return detach("soft_guardrail");
+}
+TEST(policy_trace_mpol_check, "mpol_check() verdicts are traced as spm:spm_mpol_check (node, reason, mode, mask), not as admissions",
+	need_spm_ops, test_policy_trace_mpol_check, cleanup_trace);
+
+/* Wait up to @ms for POLLPRI on the open state file @fd, then re-read it. */
+static bool state_changed(int fd, int ms, char *buf, size_t len)
+{
+	struct pollfd pfd = { .fd = fd, .events = POLLPRI };
+	ssize_t n;
+
+	if (poll(&pfd, 1, ms) != 1 || !(pfd.revents & POLLPRI))
+		return false;
+	n = pread(fd, buf, len - 1, 0);
+	buf[n > 0 ? n : 0] = '\0';
+	return true;
+}
+
+/*
+ * A program poll()ing /sys/kernel/mm/spm/state wakes up when a policy is
+ * attached and when it goes, and not before.
+ */
+static int test_policy_state_poll(void)
+{
+	char buf[32];
+	int fd, r;
+
+	fd = open(SPM_SYSFS "/state", O_RDONLY | O_CLOEXEC);
+	CHECK(fd >= 0, "open state: %s", strerror(errno));
+	/* Reading arms the notification. */
+	r = pread(fd, buf, sizeof(buf) - 1, 0) > 0 ? PASS :
+		fail("read state: %s", strerror(errno));
+	if (r == PASS && state_changed(fd, 0, buf, sizeof(buf)))
+		r = fail("poll() on state woke up with nothing changed");
+	if (r == PASS)
+		r = attach_pinned(HARD_POLICY, NULL, "hard_guardrail");
+	if (r == PASS && !state_changed(fd, WAIT_MS, buf, sizeof(buf)))
+		r = fail("no POLLPRI on state after an attach");
+	if (r == PASS)
+		r = detach("hard_guardrail");
+	if (r == PASS && !state_changed(fd, WAIT_MS, buf, sizeof(buf)))
+		r = fail("no POLLPRI on state after a detach");
+	if (r == PASS && strcmp(buf, "disabled\n"))
+		r = fail("state '%s' after the detach", buf);
+	close(fd);
+	return r;
+}
+TEST(policy_state_poll, "poll() on /sys/kernel/mm/spm/state wakes up (POLLPRI) at an attach and at a detach, not before",
+	need_spm_ops, test_policy_state_poll, cleanup_policy);
