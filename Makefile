@@ -3,6 +3,8 @@
 #   make deps     install the build and test dependencies (Debian packages)
 #   make kernel   build the patched guest kernel (VANILLA=1: without the series)
 #   make test     build everything, boot the guest and run every test suite
+#   make test-debug  the guest suite on a debug kernel (KASAN, lockdep,
+#                 kmemleak: kernel-patches/debug.config), build/kbuild-debug
 #   make demo     boot the guest and print where allocations land
 #   make bench    what the series costs, side by side with vanilla 6.12
 #                 (ROUNDS=5 REPS=1): build/bench/report.md and report.svg
@@ -28,7 +30,7 @@ endif
 SELFTESTS := $(MAKE) -s -C selftests KSRC=$(KSRC) KBUILD=$(KBUILD) \
 	     BPF_KBUILD=$(SPM_KBUILD) OUT=$(SELFTESTS_OUT)
 
-.PHONY: all deps kernel test demo bench check check-configs check-each install clean
+.PHONY: all deps kernel test test-debug demo bench check check-configs check-each install clean
 
 all: kernel
 
@@ -49,6 +51,12 @@ test: kernel
 
 demo: kernel
 	@$(SELFTESTS) demo
+
+# The guest suite on the debug kernel: a splat (KASAN, lockdep, kmemleak,
+# DEBUG_LIST, ...) fails it.  Everything runs several times slower there.
+test-debug: kernel
+	@./kernel-patches/build-kernel.sh --debug
+	@$(MAKE) -s -C selftests KSRC=$(KSRC) KBUILD=$(BUILD)/kbuild-debug 		BPF_KBUILD=$(SPM_KBUILD) OUT=$(BUILD)/selftests-debug 		TIMEOUT=3600 ARGS="-T 600" run
 
 # The benchmark's kernels (no debug checks), with and without the series,
 # each with its initramfs; the BPF objects are built against the test

@@ -1,7 +1,7 @@
 #!/bin/bash
 # Build the spm_ops guest kernel from Debian's linux-source-6.12.
 #
-#   build-kernel.sh [--vanilla] [--bench]
+#   build-kernel.sh [--vanilla] [--bench | --debug]
 #
 # Unpacks /usr/src/linux-source-6.12.tar.xz into build/linux (a git tree whose
 # tag "base" is the pristine source), applies the patches named in
@@ -10,10 +10,13 @@
 # --vanilla builds the same configuration without the series, from a
 # worktree at "base", into build/kbuild-vanilla.  --bench builds the
 # benchmark's configuration, spm.config with bench.config over it (no debug
-# checks), into build/kbuild-bench (build/kbuild-vanilla-bench).
+# checks), into build/kbuild-bench (build/kbuild-vanilla-bench).  --debug
+# builds the test configuration with the kernel's checkers (debug.config:
+# KASAN, lockdep, kmemleak, ...) into build/kbuild-debug.
 #
 # Inputs are hashed: unchanged inputs rebuild nothing; a changed series is
-# re-applied on the pristine tree and make rebuilds only what that touches.
+# applied once (series.sh) and checked out, so that make rebuilds only what
+# it changed.
 set -euo pipefail
 
 top=$(cd "$(dirname "$0")/.." && pwd)
@@ -22,17 +25,19 @@ build=$top/build
 tarball=/usr/src/linux-source-6.12.tar.xz
 tree=$build/linux
 vanilla=0
-bench=0
+flavour=
 
 for arg in "$@"; do
 	case "$arg" in
 	--vanilla) vanilla=1 ;;
-	--bench) bench=1 ;;
-	*) echo "build-kernel.sh: unknown argument '$arg' (usage: build-kernel.sh [--vanilla] [--bench])" >&2; exit 2 ;;
+	--bench|--debug)
+		[ -z "$flavour" ] || { echo "build-kernel.sh: --bench and --debug exclude each other" >&2; exit 2; }
+		flavour=${arg#--} ;;
+	*) echo "build-kernel.sh: unknown argument '$arg' (usage: build-kernel.sh [--vanilla] [--bench | --debug])" >&2; exit 2 ;;
 	esac
 done
 fragments=("$patches/spm.config")
-[ $bench = 1 ] && fragments+=("$patches/bench.config")
+[ -n "$flavour" ] && fragments+=("$patches/$flavour.config")
 
 die() { echo "build-kernel.sh: $*" >&2; exit 1; }
 . "$patches/series.sh"
@@ -73,7 +78,7 @@ else
 	applied=$(series_hash)
 fi
 
-[ $bench = 1 ] && obj=$obj-bench
+[ -n "$flavour" ] && obj=$obj-$flavour
 
 # Everything that decides the build: the applied series and the config.
 stamp=$(build_stamp "$applied" "${fragments[@]}")

@@ -167,7 +167,7 @@ splats=$(awk '
 	!/\[ *[0-9]+\.[0-9]+\] / { next }
 	/invoked oom-killer:/ { in_oom = 1 }
 	/Out of memory|Killed process|oom_reaper:/ { in_oom = 0 }
-	/WARNING:|BUG:|Oops|kernel BUG|possible circular locking|INFO: possible|inconsistent lock state|KASAN|[Bb]ad page|general protection fault|Kernel panic|UBSAN:|soft lockup|hard LOCKUP|rcu_sched self-detected stall|blocked for more than|page allocation failure/ {
+	/WARNING:|BUG:|Oops|kernel BUG|possible circular locking|INFO: possible|inconsistent lock state|KASAN|[Bb]ad page|general protection fault|Kernel panic|UBSAN:|soft lockup|hard LOCKUP|rcu_sched self-detected stall|blocked for more than|page allocation failure|unreferenced object|suspected memory leak/ {
 		print; next
 	}
 	/Call Trace/ && !in_oom { print }
