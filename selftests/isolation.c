@@ -89,8 +89,9 @@ static int test_sysfs(void)
 			continue;
 		total = node_meminfo_kb(nid, "MemTotal");
 		info("node%d MemTotal %ld kB", nid, total);
-		CHECK(total * KiB > 900 * MiB,
-		      "SPM node %d has %ld kB of memory, expected > 900 MiB",
+		/* 1 GiB, less struct pages (and a debug kernel's KASAN shadow) */
+		CHECK(total * KiB > 512 * MiB,
+		      "SPM node %d has %ld kB of memory, expected > 512 MiB of its 1 GiB",
 		      nid, total);
 	}
 
