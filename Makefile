@@ -43,10 +43,11 @@ ifeq ($(VANILLA),1)
 	@./kernel-patches/build-kernel.sh --vanilla
 endif
 
-# Every suite, then one line summing them.
+# Every suite, then one line summing them.  The policies first: the host
+# suite installs them (make install).
 test: kernel
 	@./selftests/vm/run-suites.sh \
-		"spm-loader (host)" "$(MAKE) -s -C loader test" \
+		"spm-loader (host)" "$(MAKE) -s -C bpf policies && $(MAKE) -s -C loader test" \
 		"guest" "$(SELFTESTS) run"
 
 demo: kernel
