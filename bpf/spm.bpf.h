@@ -9,8 +9,47 @@
 #define __SPM_BPF_H
 
 #include "vmlinux.h"
+#include <bpf/bpf_core_read.h>
 #include <bpf/bpf_helpers.h>
 #include <bpf/bpf_tracing.h>
+
+/*
+ * The values of the kernel's spm enums as the running kernel has them, read
+ * from its BTF at load (CO-RE), not as the vmlinux.h a policy was built
+ * with: a policy built against an older header still means the same reason
+ * and flag.  Each enumerator's name stands for its relocated value, so they
+ * cannot be used where C wants a constant (a global's initializer, a case
+ * label); an enumerator the running kernel lacks fails the load.
+ */
+#define __SPM_CORE_ENUM(type, name)	bpf_core_enum_value(enum type, name)
+#define SPM_REASON_NONE		__SPM_CORE_ENUM(spm_reason, SPM_REASON_NONE)
+#define SPM_REASON_FAULT	__SPM_CORE_ENUM(spm_reason, SPM_REASON_FAULT)
+#define SPM_REASON_PAGECACHE	__SPM_CORE_ENUM(spm_reason, SPM_REASON_PAGECACHE)
+#define SPM_REASON_THP		__SPM_CORE_ENUM(spm_reason, SPM_REASON_THP)
+#define SPM_REASON_KHUGEPAGED	__SPM_CORE_ENUM(spm_reason, SPM_REASON_KHUGEPAGED)
+#define SPM_REASON_HUGETLB	__SPM_CORE_ENUM(spm_reason, SPM_REASON_HUGETLB)
+#define SPM_REASON_DEMOTION	__SPM_CORE_ENUM(spm_reason, SPM_REASON_DEMOTION)
+#define SPM_REASON_MIGRATE_SYSCALL \
+	__SPM_CORE_ENUM(spm_reason, SPM_REASON_MIGRATE_SYSCALL)
+#define SPM_REASON_NUMA_BALANCING \
+	__SPM_CORE_ENUM(spm_reason, SPM_REASON_NUMA_BALANCING)
+#define SPM_REASON_HOTPLUG	__SPM_CORE_ENUM(spm_reason, SPM_REASON_HOTPLUG)
+#define SPM_REASON_BULK		__SPM_CORE_ENUM(spm_reason, SPM_REASON_BULK)
+#define SPM_REASON_MPOL_CHECK	__SPM_CORE_ENUM(spm_reason, SPM_REASON_MPOL_CHECK)
+#define NR_SPM_REASONS		__SPM_CORE_ENUM(spm_reason, NR_SPM_REASONS)
+#define SPM_CTX_GFP_SPM		__SPM_CORE_ENUM(spm_ctx_flags, SPM_CTX_GFP_SPM)
+#define SPM_CTX_THISNODE	__SPM_CORE_ENUM(spm_ctx_flags, SPM_CTX_THISNODE)
+#define SPM_CTX_HAS_NODEMASK	__SPM_CORE_ENUM(spm_ctx_flags, SPM_CTX_HAS_NODEMASK)
+#define SPM_CTX_USER_POLICY	__SPM_CORE_ENUM(spm_ctx_flags, SPM_CTX_USER_POLICY)
+#define SPM_CTX_IN_TASK		__SPM_CORE_ENUM(spm_ctx_flags, SPM_CTX_IN_TASK)
+
+/*
+ * A reason the running kernel may not have (a newer one): its value, or
+ * @fallback (e.g. NR_SPM_REASONS, which matches no request).
+ */
+#define __COMPAT_SPM_REASON(name, fallback)				\
+	(bpf_core_enum_value_exists(enum spm_reason, SPM_REASON_##name) ?	\
+	 SPM_REASON_##name : (fallback))
 
 /* What mpol_check() returns to refuse; vmlinux.h has no errno values. */
 #ifndef EPERM
@@ -108,6 +147,15 @@ static __always_inline bool spm_ctx_named(const struct spm_admit_ctx *ctx)
 				 SPM_REASON_BIT(SPM_REASON_THP))
 
 /*
+ * The initial value of a knob of reasons (const volatile u64 ..._reasons)
+ * that means "@dflt": C wants a constant there, and the reasons' values are
+ * the running kernel's.  spm-loader --set replaces it with a real mask.
+ */
+#define SPM_REASONS_DEFAULT	(~0ULL)
+#define spm_reasons_or(knob, dflt)					\
+	((knob) == SPM_REASONS_DEFAULT ? (dflt) : (knob))
+
+/*
  * Did a user name ctx->nid for this allocation?  Either a memory policy
  * the user set (mbind, set_mempolicy, a tmpfs mpol=) names it and the
  * request is one of @user_reasons, or a migration system call (mbind with
@@ -144,10 +192,13 @@ struct spm_verdict_count {
 	u64 deny;
 };
 
+/* Room for any kernel's reasons: masks of reasons are u64. */
+#define SPM_MAX_REASONS		64
+
 #define SPM_VERDICTS_DEFINE()						\
 	struct {							\
 		__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);		\
-		__uint(max_entries, NR_SPM_REASONS);			\
+		__uint(max_entries, SPM_MAX_REASONS);			\
 		__type(key, u32);					\
 		__type(value, struct spm_verdict_count);		\
 	} verdicts SEC(".maps")

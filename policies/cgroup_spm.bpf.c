@@ -42,9 +42,9 @@ char _license[] SEC("license") = "GPL";
 /* Trust a user mask that names every memory node. */
 const volatile bool trust_all_nodes_mask;
 /* The reasons of the user memory a user policy may put on SPM nodes. */
-const volatile u64 user_reasons = SPM_USER_REASONS;
+const volatile u64 user_reasons = SPM_REASONS_DEFAULT;
 /* The reasons of the memory that may spill onto a spill node. */
-const volatile u64 spill_reasons = SPM_USER_REASONS;
+const volatile u64 spill_reasons = SPM_REASONS_DEFAULT;
 /* Nodes with memory; spm-loader fills it in, init() otherwise. */
 const volatile u64 memory_nodes;
 
@@ -186,12 +186,13 @@ s32 BPF_PROG(cgroup_admit, const struct spm_admit_ctx *req)
 	if (nid >= SPM_CGROUP_MAX_NODES || !(e->nodes & (1ULL << nid)))
 		return count_stat(STAT_DENY_NODE, 0);
 
-	if (spm_ctx_user_named(req, user_reasons) &&
+	if (spm_ctx_user_named(req, spm_reasons_or(user_reasons, SPM_USER_REASONS)) &&
 	    !((req->flags & SPM_CTX_HAS_NODEMASK) &&
 	      all_nodes_mask(req->nodemask)))
 		spill = false;
 	else if ((e->spill_nodes & (1ULL << nid)) && reason < 64 &&
-		 (spill_reasons & SPM_REASON_BIT(reason)))
+		 (spm_reasons_or(spill_reasons, SPM_USER_REASONS) &
+		  SPM_REASON_BIT(reason)))
 		spill = true;
 	else
 		return count_stat(STAT_DENY_UNNAMED, 0);

@@ -28,7 +28,7 @@ char _license[] SEC("license") = "GPL";
 /* Trust a user mask that names every memory node. */
 const volatile bool trust_all_nodes_mask;
 /* The reasons of the user memory a user policy may put on SPM nodes. */
-const volatile u64 user_reasons = SPM_USER_REASONS;
+const volatile u64 user_reasons = SPM_REASONS_DEFAULT;
 /* Nodes with memory; spm-loader fills it in, init() otherwise. */
 const volatile u64 memory_nodes;
 
@@ -51,7 +51,7 @@ s32 BPF_PROG(soft_admit, const struct spm_admit_ctx *req)
 
 	if ((req->flags & SPM_CTX_GFP_SPM) && spm_ctx_named(req))
 		admit = true;
-	else if (!spm_ctx_user_named(req, user_reasons))
+	else if (!spm_ctx_user_named(req, spm_reasons_or(user_reasons, SPM_USER_REASONS)))
 		admit = false;
 	else
 		/* mpol_check() stripped the node from such a mask already */

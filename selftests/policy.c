@@ -51,6 +51,7 @@ static int need_test_policies(void)
 		TEST_BPF_DIR "/test_bad_fmt.bpf.o",
 		TEST_BPF_DIR "/test_rw_fmt.bpf.o",
 		TEST_BPF_DIR "/test_slow.bpf.o",
+		TEST_BPF_DIR "/test_compat.bpf.o",
 	};
 	unsigned int i;
 	int r = need_spm_ops();
@@ -786,6 +787,35 @@ static int test_policy_irq_nested(void)
 }
 TEST(policy_irq_nested, "a hard-IRQ allocation arriving inside a task's admit() is asked too: a deny policy's SPM node gets none",
 	need_two_cpus, test_policy_irq_nested, cleanup_policy);
+
+/*
+ * test_compat was built against an older vmlinux.h whose reasons from the
+ * second on are one higher, and admits the bulk allocator only.  Loaded
+ * here it must still mean the bulk allocator: with the values compiled in
+ * (bulk 11 there, mpol_check here) it would deny bulk requests.
+ */
+static int test_policy_core_compat(void)
+{
+	int spm = first_spm(), r;
+	struct mod_result res;
+	char cmd[128];
+
+	r = loader_start(TEST_BPF_DIR "/test_compat.bpf.o", NULL,
+			 "test_compat");
+	if (r != PASS)
+		return r;
+	snprintf(cmd, sizeof(cmd), "mode=bulk spm=1 nid=%d mask=%d count=%d",
+		 spm, spm, MOD_COUNT);
+	r = mod_on(cmd, spm, MOD_COUNT);
+	if (r != PASS)
+		return fail_prefix("bulk, admitted");
+	snprintf(cmd, sizeof(cmd), "spm=1 nid=%d mask=%d count=64", spm, spm);
+	CHECK(mod(cmd, &res) == PASS, "'%s' failed", cmd);
+	CHECK(res.node[spm] == 0, "'%s': not bulk, yet %s", cmd, RES(&res));
+	return stop_detached("test_compat");
+}
+TEST(policy_core_compat, "a policy built against an older vmlinux.h (reasons renumbered) still means the same reason: spm.bpf.h's CO-RE enum values",
+	need_test_policies, test_policy_core_compat, cleanup_policy);
 
 /* ---- what a policy can and cannot do ---- */
 
