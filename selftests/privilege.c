@@ -5,9 +5,7 @@
  * for its cgroup, or grant its own delegated cgroup an allowance through
  * the pinned cgroup table.
  */
-#define _GNU_SOURCE
 #include <errno.h>
-#include <grp.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/mman.h>
@@ -19,7 +17,6 @@
 #include "harness.h"
 #include "testlib.h"
 
-#define NOBODY		65534
 #define TABLE_PIN	"/sys/fs/bpf/spm_ops/maps/cgroup_table"
 #define DELEGATED	"spm_delegated"
 #define UNPRIV_BPF	"/proc/sys/kernel/unprivileged_bpf_disabled"
@@ -38,8 +35,7 @@ static int as_nobody(int (*fn)(void))
 	if (pid < 0)
 		return -1;
 	if (!pid) {
-		if (setgroups(0, NULL) || setresgid(NOBODY, NOBODY, NOBODY) ||
-		    setresuid(NOBODY, NOBODY, NOBODY))
+		if (become_nobody())
 			_exit(255);
 		_exit(fn());
 	}

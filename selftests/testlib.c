@@ -302,7 +302,14 @@ int run_cmd(const char *cmd, char *out, size_t outlen)
 	return exit_status(pclose(f));
 }
 
-#define NOBODY		65534
+int become_nobody(void)
+{
+	/* leaving uid 0 for good clears every capability */
+	if (setgroups(0, NULL) || setresgid(NOBODY, NOBODY, NOBODY) ||
+	    setresuid(NOBODY, NOBODY, NOBODY))
+		return -errno;
+	return 0;
+}
 
 int run_cmd_nobody(const char *cmd, char *out, size_t outlen)
 {
@@ -319,9 +326,7 @@ int run_cmd_nobody(const char *cmd, char *out, size_t outlen)
 		dup2(p[1], 1);
 		close(p[0]);
 		close(p[1]);
-		/* leaving uid 0 for good clears every capability */
-		if (setgroups(0, NULL) || setresgid(NOBODY, NOBODY, NOBODY) ||
-		    setresuid(NOBODY, NOBODY, NOBODY))
+		if (become_nobody())
 			_exit(126);
 		execl("/bin/sh", "sh", "-c", cmd, (char *)NULL);
 		_exit(127);

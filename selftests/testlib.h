@@ -137,6 +137,9 @@ void release_holder(struct holder *h);
 
 /* Run a command line through /bin/sh, capture stdout; exit status or -1. */
 int run_cmd(const char *cmd, char *out, size_t outlen);
+/* uid and gid 65534, no supplementary groups, no capability: 0 or -errno. */
+#define NOBODY		65534
+int become_nobody(void);
 /* run_cmd() as nobody (uid and gid 65534), without any capability. */
 int run_cmd_nobody(const char *cmd, char *out, size_t outlen);
 /* spm_selftest --touch SIZE: map, touch, print "n0=.. n1=.. none=..". */
