@@ -89,15 +89,8 @@ if [ "$(cat "$obj/.spm-stamp" 2>/dev/null)" = "$stamp" ] &&
 fi
 
 mkdir -p "$obj"
-[ -e "$obj/.config" ] && cp -p "$obj/.config" "$obj/.config.prev"
-make -s -C "$src" O="$obj" tinyconfig >/dev/null
-"$src/scripts/kconfig/merge_config.sh" -m -O "$obj" "$obj/.config" "${fragments[@]}" >/dev/null
-make -s -C "$src" O="$obj" olddefconfig
-# An unchanged configuration keeps its time stamp: make rebuilds nothing for it.
-if cmp -s "$obj/.config" "$obj/.config.prev"; then
-	touch -r "$obj/.config.prev" "$obj/.config"
-fi
-rm -f "$obj/.config.prev"
+config_merge "$src" "$obj" "${fragments[@]}" >/dev/null ||
+	die "cannot configure $obj"
 # merge_config drops what Kconfig cannot satisfy: say which, do not build.
 missing=$(config_missing "$src" "$obj/.config" "${fragments[@]}")
 [ -z "$missing" ] || die "config options not set: $missing"

@@ -150,22 +150,14 @@ check_variant() {
 	: > "$log"
 
 	# A new .config only when its inputs change (the series' Kconfig is
-	# one), and with its old time stamp if its content did not change.
+	# one); config_merge() keeps its time stamp if its content did not.
 	stamp=$(build_stamp "$applied" "${frags[@]}")
 	if [ "$(cat "$obj/.cc-stamp" 2>/dev/null)" != "$stamp" ] ||
 	   [ ! -e "$obj/.config" ]; then
-		[ -e "$obj/.config" ] && cp -p "$obj/.config" "$obj/.config.cc-prev"
-		if ! { kmake tinyconfig &&
-		       "$src/scripts/kconfig/merge_config.sh" -m -O "$obj" \
-				"$obj/.config" "${frags[@]}" >/dev/null &&
-		       kmake olddefconfig; } >>"$log" 2>&1; then
+		if ! config_merge "$src" "$obj" "${frags[@]}" >>"$log" 2>&1; then
 			first_error "$log"
 			return 1
 		fi
-		if cmp -s "$obj/.config" "$obj/.config.cc-prev" 2>/dev/null; then
-			touch -r "$obj/.config.cc-prev" "$obj/.config"
-		fi
-		rm -f "$obj/.config.cc-prev"
 		echo "$stamp" > "$obj/.cc-stamp"
 	fi
 	missing=$(config_missing "$src" "$obj/.config" "${frags[@]}")

@@ -55,6 +55,25 @@ series_apply() {
 	echo "$hash" > "$src/.spm-applied"
 }
 
+# Write the .config of object directory $2 for source tree $1: tinyconfig
+# with the fragments $3... merged over it.  An unchanged .config keeps its
+# time stamp, so that make rebuilds nothing for it.  Make's output goes to
+# stdout and stderr.
+config_merge() {
+	local src=$1 obj=$2 ret=0
+	shift 2
+	[ -e "$obj/.config" ] && cp -p "$obj/.config" "$obj/.config.prev"
+	make -s -C "$src" O="$obj" tinyconfig &&
+		"$src/scripts/kconfig/merge_config.sh" -m -O "$obj" \
+			"$obj/.config" "$@" >/dev/null &&
+		make -s -C "$src" O="$obj" olddefconfig || ret=1
+	if [ $ret = 0 ] && cmp -s "$obj/.config" "$obj/.config.prev"; then
+		touch -r "$obj/.config.prev" "$obj/.config"
+	fi
+	rm -f "$obj/.config.prev"
+	return $ret
+}
+
 # What decides a build: the applied tree $1 and the options the config
 # fragments $2... set (their comments do not).
 build_stamp() {
