@@ -43,13 +43,6 @@
 #define SPM_CTX_USER_POLICY	__SPM_CORE_ENUM(spm_ctx_flags, SPM_CTX_USER_POLICY)
 #define SPM_CTX_IN_TASK		__SPM_CORE_ENUM(spm_ctx_flags, SPM_CTX_IN_TASK)
 
-/*
- * A reason the running kernel may not have (a newer one): its value, or
- * @fallback (e.g. NR_SPM_REASONS, which matches no request).
- */
-#define __COMPAT_SPM_REASON(name, fallback)				\
-	(bpf_core_enum_value_exists(enum spm_reason, SPM_REASON_##name) ?	\
-	 SPM_REASON_##name : (fallback))
 
 /* What mpol_check() returns to refuse; vmlinux.h has no errno values. */
 #ifndef EPERM
