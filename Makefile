@@ -48,7 +48,8 @@ endif
 test: kernel
 	@./selftests/vm/run-suites.sh \
 		"spm-loader (host)" "$(MAKE) -s -C bpf policies && $(MAKE) -s -C loader test" \
-		"guest" "$(SELFTESTS) run"
+		"guest" "$(SELFTESTS) run" \
+		"guest, 70 nodes" "$(SELFTESTS) run-wide"
 
 demo: kernel
 	@$(SELFTESTS) demo

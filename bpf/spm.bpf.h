@@ -14,6 +14,19 @@
 #include <bpf/bpf_tracing.h>
 
 /*
+ * Compat: does the running kernel have what is newer than the first
+ * spm_ops kernel?  A policy tests it, as spm_ctx_nid_in_nodemask() does,
+ * instead of failing the load on an older kernel.  Functions, defined
+ * before the macros below: bpf_core_enum_value_exists() needs the
+ * enumerator itself.
+ */
+static __always_inline bool __COMPAT_spm_ctx_nid_in_nodemask_flag(void)
+{
+	return bpf_core_enum_value_exists(enum spm_ctx_flags,
+					  SPM_CTX_NID_IN_NODEMASK);
+}
+
+/*
  * The values of the kernel's spm enums as the running kernel has them, read
  * from its BTF at load (CO-RE), not as the vmlinux.h a policy was built
  * with: a policy built against an older header still means the same reason
@@ -42,6 +55,16 @@
 #define SPM_CTX_HAS_NODEMASK	__SPM_CORE_ENUM(spm_ctx_flags, SPM_CTX_HAS_NODEMASK)
 #define SPM_CTX_USER_POLICY	__SPM_CORE_ENUM(spm_ctx_flags, SPM_CTX_USER_POLICY)
 #define SPM_CTX_IN_TASK		__SPM_CORE_ENUM(spm_ctx_flags, SPM_CTX_IN_TASK)
+#define SPM_CTX_NID_IN_NODEMASK	__SPM_CORE_ENUM(spm_ctx_flags, SPM_CTX_NID_IN_NODEMASK)
+#define SPM_CTX_NODEMASK_ALL	__SPM_CORE_ENUM(spm_ctx_flags, SPM_CTX_NODEMASK_ALL)
+#define SPM_EXIT_NONE		__SPM_CORE_ENUM(spm_exit_kind, SPM_EXIT_NONE)
+#define SPM_EXIT_UNREG		__SPM_CORE_ENUM(spm_exit_kind, SPM_EXIT_UNREG)
+#define SPM_EXIT_UNREG_BPF	__SPM_CORE_ENUM(spm_exit_kind, SPM_EXIT_UNREG_BPF)
+#define SPM_EXIT_UNREG_KERNEL	__SPM_CORE_ENUM(spm_exit_kind, SPM_EXIT_UNREG_KERNEL)
+#define SPM_EXIT_ERROR		__SPM_CORE_ENUM(spm_exit_kind, SPM_EXIT_ERROR)
+#define SPM_EXIT_ERROR_BPF	__SPM_CORE_ENUM(spm_exit_kind, SPM_EXIT_ERROR_BPF)
+#define SPM_EXIT_BAD_RETURN	__SPM_CORE_ENUM(spm_exit_kind, SPM_EXIT_BAD_RETURN)
+#define SPM_EXIT_OVER_BUDGET	__SPM_CORE_ENUM(spm_exit_kind, SPM_EXIT_OVER_BUDGET)
 
 
 /* What mpol_check() returns to refuse; vmlinux.h has no errno values. */
@@ -60,6 +83,9 @@ void spm_bpf_exit_bstr(s64 code, const char *fmt, unsigned long long *data,
 u64 spm_bpf_node_free_pages(s32 nid) __ksym;
 /* Only from admit() and mpol_check(). */
 u64 spm_bpf_cgroup_node_pages(u64 cgroup_id, s32 nid) __ksym;
+/* With the ctx of admit() or mpol_check(); weak: see spm_ctx_nodemask_test() */
+bool spm_bpf_ctx_nodemask_test(const struct spm_admit_ctx *ctx,
+			       s32 nid) __ksym __weak;
 
 /*
  * Declare a message's format and its arguments packed into an array of u64,
@@ -121,11 +147,33 @@ void ___spm_format_check(const char *fmt, ...) {}
 /* Bit of @reason in a mask of reasons (spm-loader --set *_reasons=...). */
 #define SPM_REASON_BIT(reason)	(1ULL << (reason))
 
+/*
+ * Is @nid in the caller's nodemask?  Any node on a kernel with
+ * spm_bpf_ctx_nodemask_test(); on one without, nodes 0-63 of
+ * ctx->nodemask.
+ */
+static __always_inline bool spm_ctx_nodemask_test(const struct spm_admit_ctx *ctx,
+						  s32 nid)
+{
+	if (bpf_ksym_exists(spm_bpf_ctx_nodemask_test))
+		return spm_bpf_ctx_nodemask_test(ctx, nid);
+	return (ctx->flags & SPM_CTX_HAS_NODEMASK) && nid >= 0 && nid < 64 &&
+	       (ctx->nodemask & (1ULL << nid));
+}
+
+/* Is ctx->nid in the caller's nodemask (which it has)? */
+static __always_inline bool spm_ctx_nid_in_nodemask(const struct spm_admit_ctx *ctx)
+{
+	if (__COMPAT_spm_ctx_nid_in_nodemask_flag())
+		return ctx->flags & SPM_CTX_NID_IN_NODEMASK;
+	return ctx->nid < 64 && (ctx->nodemask & (1ULL << ctx->nid));
+}
+
 /* Is ctx->nid the node the caller named? */
 static __always_inline bool spm_ctx_named(const struct spm_admit_ctx *ctx)
 {
 	if (ctx->flags & SPM_CTX_HAS_NODEMASK)
-		return ctx->nid < 64 && (ctx->nodemask & (1ULL << ctx->nid));
+		return spm_ctx_nid_in_nodemask(ctx);
 	return ctx->nid == ctx->preferred_nid;
 }
 
@@ -169,12 +217,6 @@ static __always_inline bool spm_ctx_user_named(const struct spm_admit_ctx *ctx,
 	       (user_reasons & SPM_REASON_BIT(reason));
 }
 
-/* Does @mask name every node of @nodes (and @nodes is not empty)? */
-static __always_inline bool spm_mask_covers(u64 mask, u64 nodes)
-{
-	return nodes && (mask & nodes) == nodes;
-}
-
 /*
  * Admit and deny counts per reason, per CPU, in a map named "verdicts"
  * (spm-loader --pin pins it at /sys/fs/bpf/spm_ops/maps/verdicts).
@@ -209,24 +251,6 @@ struct spm_verdict_count {
 			___spm_c->deny++;				\
 	}								\
 })
-
-/*
- * The nodes with memory: @known (spm-loader fills a policy's memory_nodes
- * knob from has_memory) or, loaded by something else, the nodes that have
- * free pages.  For init().
- */
-static __always_inline u64 spm_memory_nodes(u64 known)
-{
-	u64 nodes = 0;
-	int nid;
-
-	if (known)
-		return known;
-	for (nid = 0; nid < 64; nid++)
-		if (spm_bpf_node_free_pages(nid))
-			nodes |= 1ULL << nid;
-	return nodes;
-}
 
 /*
  * User exit info: why the policy exited, kept in the policy's own .data so

@@ -39,6 +39,7 @@ struct attach_ctx {
 	char name[128];
 	bool has_name;
 	int64_t first_error;		/* the kernel's SPM_EXIT_ERROR */
+	uint64_t enable_seq;		/* of this attach; 0 if unknown */
 };
 
 static bool wait_disabled(int timeout_ms)
@@ -234,33 +235,6 @@ static int apply_sets(struct attach_ctx *c, bool kernel)
 	return 0;
 }
 
-/*
- * A policy that declares 'memory_nodes' gets the nodes with memory, so
- * that it can tell a mask of all nodes, unless --set gave it.
- */
-static int set_memory_nodes(struct attach_ctx *c)
-{
-	char buf[1024], err[SPM_ERRLEN];
-	int i, ret;
-
-	for (i = 0; i < c->a->nr_sets; i++)
-		if (!strcmp(c->a->sets[i].name, "memory_nodes"))
-			return 0;
-	if (!spm_has_var(c->obj, "memory_nodes"))
-		return 0;
-	ret = spm_read_str(SPM_NODE_DIR "/has_memory", buf, sizeof(buf));
-	if (ret) {
-		spm_err("cannot read %s/has_memory: %s", SPM_NODE_DIR,
-			strerror(-ret));
-		return -1;
-	}
-	if (spm_set_var(c->obj, "memory_nodes", buf, NULL, err, sizeof(err))) {
-		spm_err("%s", err);
-		return -1;
-	}
-	return 0;
-}
-
 /* The object's cgroup table, if any, and whether --allow has one. */
 static int check_table(struct attach_ctx *c)
 {
@@ -336,7 +310,7 @@ static int prepare(struct attach_ctx *c)
 	if (spm_first_error_kind(c->vmlinux, &c->first_error))
 		c->first_error = 1;	/* every exit counts as an error */
 
-	if (apply_sets(c, true) || set_memory_nodes(c) || resolve_allows(c))
+	if (apply_sets(c, true) || resolve_allows(c))
 		return -1;
 	return spm_require_root() ? 0 : -1;
 }
@@ -373,8 +347,12 @@ static struct bpf_link *attach(struct attach_ctx *c)
 	int err;
 
 	link = bpf_map__attach_struct_ops(c->ops);
-	if (link)
+	if (link) {
+		/* Attached, the policy holds enable_seq until it exits. */
+		if (spm_read_u64(SPM_SYSFS_DIR "/enable_seq", &c->enable_seq))
+			c->enable_seq = 0;
 		return link;
+	}
 	err = errno;
 	if (err == EBUSY) {
 		spm_read_str(SPM_SYSFS_DIR "/ops", last, sizeof(last));
@@ -466,14 +444,20 @@ static void report_attached(struct attach_ctx *c, bool pinned)
 static int report_ejected(struct attach_ctx *c)
 {
 	char line[1024] = "";
+	struct spm_last_exit le;
 	struct spm_uei uei;
 	bool has_uei;
 	int i;
 
-	/* last_exit is written before the link goes, but poll may be early */
+	/*
+	 * last_exit is written before the link goes, but poll may be early:
+	 * wait for the line of this attach.
+	 */
 	for (i = 0; i < 50; i++) {
 		if (!spm_read_str(SPM_SYSFS_DIR "/last_exit", line,
-				  sizeof(line)) && line[0])
+				  sizeof(line)) &&
+		    !spm_parse_last_exit(line, &le) &&
+		    (!c->enable_seq || le.seq == c->enable_seq))
 			break;
 		spm_sleep_ms(20);
 	}

@@ -670,26 +670,28 @@ const char *spm_load_error(struct bpf_object *obj,
 /*
  * Why the kernel refused to attach the policy @name with errno @err:
  * its struct spm_ops (.name, .flags) or its init(), which the kernel
- * records in last_exit as "error NAME: init() failed with -ERRNO", or
- * "error NAME: init() returned N, not 0 or -errno" with EPROTO.
+ * records in last_exit as "SEQ error NAME: init() failed with -ERRNO", or
+ * "SEQ error NAME: init() returned N, not 0 or -errno" with EPROTO.
  */
 void spm_attach_error(int err, const char *name, bool has_name,
 		      uint64_t flags, const char *last_exit, char *buf,
 		      size_t len)
 {
-	char want[160];
+	struct spm_last_exit le;
+	bool own_init;
 	int ret;
 
-	snprintf(want, sizeof(want), "error %s: init() failed with %%d",
-		 name);
-	if (has_name && sscanf(last_exit, want, &ret) == 1 && ret == -err) {
+	own_init = has_name && !spm_parse_last_exit(last_exit, &le) &&
+		   !strcmp(le.kind, "error") && !strcmp(le.policy, name);
+	if (own_init && sscanf(le.message, "init() failed with %d", &ret) == 1 &&
+	    ret == -err) {
 		snprintf(buf, len, "the policy's init() failed: %s",
 			 strerror(err));
 		return;
 	}
 	/* The kernel turns anything else init() returns into EPROTO. */
-	snprintf(want, sizeof(want), "error %s: init() returned %%d,", name);
-	if (has_name && err == EPROTO && sscanf(last_exit, want, &ret) == 1) {
+	if (own_init && err == EPROTO &&
+	    sscanf(le.message, "init() returned %d,", &ret) == 1) {
 		snprintf(buf, len,
 			 "the policy's init() returned %d, not 0 or a negative errno",
 			 ret);

@@ -214,6 +214,7 @@ int spm_cmd_detach(const struct spm_args *a);
 /* ---- status.c: status and stats ---- */
 
 struct spm_last_exit {
+	unsigned long long seq;	/* enable_seq of the attach that ended */
 	char kind[32];
 	char policy[128];
 	const char *message;	/* points into the parsed line */

@@ -4,6 +4,7 @@
  * counters.  All paths are prefixed with spm_sysfs_root, which the unit
  * tests point at a fake tree.
  */
+#include <ctype.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <inttypes.h>
@@ -108,8 +109,8 @@ static json_t *json_str_or_null(const char *s)
 }
 
 /*
- * last_exit as {"kind", "policy", "message"}; kind and policy are null if
- * the line is not in the documented format.
+ * last_exit as {"seq", "kind", "policy", "message"}; seq, kind and policy
+ * are null if the line is not in the documented format.
  */
 json_t *spm_last_exit_json(const char *line)
 {
@@ -122,10 +123,12 @@ json_t *spm_last_exit_json(const char *line)
 	if (!o)
 		return NULL;
 	if (spm_parse_last_exit(line, &le)) {
+		json_object_set_new(o, "seq", json_null());
 		json_object_set_new(o, "kind", json_null());
 		json_object_set_new(o, "policy", json_null());
 		json_object_set_new(o, "message", spm_json_str(line));
 	} else {
+		json_object_set_new(o, "seq", json_integer(le.seq));
 		json_object_set_new(o, "kind", spm_json_str(le.kind));
 		json_object_set_new(o, "policy", spm_json_str(le.policy));
 		json_object_set_new(o, "message", spm_json_str(le.message));
@@ -166,13 +169,21 @@ json_t *spm_status_json(const struct spm_status *st)
 	return o;
 }
 
-/* Split "KIND POLICY_NAME: MESSAGE" (the last_exit line). */
+/* Split "SEQ KIND POLICY_NAME: MESSAGE" (the last_exit line). */
 int spm_parse_last_exit(const char *line, struct spm_last_exit *le)
 {
 	const char *sp, *colon;
+	char *end;
 	size_t n;
 
 	memset(le, 0, sizeof(*le));
+	if (!isdigit((unsigned char)line[0]))
+		return -EINVAL;
+	errno = 0;
+	le->seq = strtoull(line, &end, 10);
+	if (errno || *end != ' ')
+		return -EINVAL;
+	line = end + 1;
 	sp = strchr(line, ' ');
 	if (!sp || sp == line)
 		return -EINVAL;

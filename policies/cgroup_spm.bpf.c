@@ -45,11 +45,6 @@ const volatile bool trust_all_nodes_mask;
 const volatile u64 user_reasons = SPM_REASONS_DEFAULT;
 /* The reasons of the memory that may spill onto a spill node. */
 const volatile u64 spill_reasons = SPM_REASONS_DEFAULT;
-/* Nodes with memory; spm-loader fills it in, init() otherwise. */
-const volatile u64 memory_nodes;
-
-/* The nodes a mask must cover to be "all nodes". */
-static u64 all_nodes;
 
 /* Deepest cgroup level looked at; the root is level 0. */
 #define MAX_CGROUP_LEVEL	32
@@ -162,9 +157,9 @@ static __always_inline bool over_quota(u64 cgid, u32 nid, u64 quota,
 }
 
 /* A mask of every memory node is nobody's choice of a node. */
-static __always_inline bool all_nodes_mask(u64 mask)
+static __always_inline bool all_nodes_mask(const struct spm_admit_ctx *req)
 {
-	return !trust_all_nodes_mask && spm_mask_covers(mask, all_nodes);
+	return !trust_all_nodes_mask && (req->flags & SPM_CTX_NODEMASK_ALL);
 }
 
 SEC("struct_ops/admit")
@@ -187,8 +182,7 @@ s32 BPF_PROG(cgroup_admit, const struct spm_admit_ctx *req)
 		return count_stat(STAT_DENY_NODE, 0);
 
 	if (spm_ctx_user_named(req, spm_reasons_or(user_reasons, SPM_USER_REASONS)) &&
-	    !((req->flags & SPM_CTX_HAS_NODEMASK) &&
-	      all_nodes_mask(req->nodemask)))
+	    !all_nodes_mask(req))
 		spill = false;
 	else if ((e->spill_nodes & (1ULL << nid)) && reason < 64 &&
 		 (spm_reasons_or(spill_reasons, SPM_USER_REASONS) &
@@ -212,16 +206,9 @@ s32 BPF_PROG(cgroup_mpol_check, const struct spm_admit_ctx *req)
 
 	e = find_entry(&cgid);
 	if (!e || nid >= SPM_CGROUP_MAX_NODES || !(e->nodes & (1ULL << nid)) ||
-	    all_nodes_mask(req->nodemask))
+	    all_nodes_mask(req))
 		return count_stat(STAT_MPOL_DENY, -EPERM);
 	return count_stat(STAT_MPOL_ALLOW, 0);
-}
-
-SEC("struct_ops.s/init")
-s32 BPF_PROG(cgroup_init)
-{
-	all_nodes = spm_memory_nodes(memory_nodes);
-	return 0;
 }
 
 SEC("struct_ops.s/exit")
@@ -233,6 +220,5 @@ void BPF_PROG(cgroup_exit, struct spm_exit_info *info)
 SPM_OPS_DEFINE(cgroup_spm_ops,
 	       .admit = (void *)cgroup_admit,
 	       .mpol_check = (void *)cgroup_mpol_check,
-	       .init = (void *)cgroup_init,
 	       .exit = (void *)cgroup_exit,
 	       .name = "cgroup_spm");

@@ -29,19 +29,14 @@ char _license[] SEC("license") = "GPL";
 const volatile bool trust_all_nodes_mask;
 /* The reasons of the user memory a user policy may put on SPM nodes. */
 const volatile u64 user_reasons = SPM_REASONS_DEFAULT;
-/* Nodes with memory; spm-loader fills it in, init() otherwise. */
-const volatile u64 memory_nodes;
-
-/* The nodes a mask must cover to be "all nodes". */
-static u64 all_nodes;
 
 SPM_VERDICTS_DEFINE();
 UEI_DEFINE(uei);
 
 /* A mask of every memory node is nobody's choice of a node. */
-static bool all_nodes_mask(u64 mask)
+static bool all_nodes_mask(const struct spm_admit_ctx *req)
 {
-	return !trust_all_nodes_mask && spm_mask_covers(mask, all_nodes);
+	return !trust_all_nodes_mask && (req->flags & SPM_CTX_NODEMASK_ALL);
 }
 
 SEC("struct_ops/admit")
@@ -55,8 +50,7 @@ s32 BPF_PROG(soft_admit, const struct spm_admit_ctx *req)
 		admit = false;
 	else
 		/* mpol_check() stripped the node from such a mask already */
-		admit = !((req->flags & SPM_CTX_HAS_NODEMASK) &&
-			  all_nodes_mask(req->nodemask));
+		admit = !all_nodes_mask(req);
 	spm_count_verdict(req->reason, admit);
 	return admit;
 }
@@ -64,17 +58,10 @@ s32 BPF_PROG(soft_admit, const struct spm_admit_ctx *req)
 SEC("struct_ops/mpol_check")
 s32 BPF_PROG(soft_mpol_check, const struct spm_admit_ctx *req)
 {
-	bool admit = !all_nodes_mask(req->nodemask);
+	bool admit = !all_nodes_mask(req);
 
 	spm_count_verdict(SPM_REASON_MPOL_CHECK, admit);
 	return admit ? 0 : -EPERM;
-}
-
-SEC("struct_ops.s/init")
-s32 BPF_PROG(soft_init)
-{
-	all_nodes = spm_memory_nodes(memory_nodes);
-	return 0;
 }
 
 SEC("struct_ops.s/exit")
@@ -86,6 +73,5 @@ void BPF_PROG(soft_exit, struct spm_exit_info *info)
 SPM_OPS_DEFINE(soft_guardrail_ops,
 	       .admit = (void *)soft_admit,
 	       .mpol_check = (void *)soft_mpol_check,
-	       .init = (void *)soft_init,
 	       .exit = (void *)soft_exit,
 	       .name = "soft_guardrail");

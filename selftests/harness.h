@@ -34,6 +34,7 @@ struct spm_test {
 	void (*cleanup)(void);
 	const char *file;
 	int line;
+	bool wide;	/* for the wide guest only: spm_selftest --wide */
 };
 
 /* The registry: pointers in the section spm_tests, ordered by file, line. */
@@ -42,6 +43,16 @@ struct spm_test {
 		.name = #_name, .desc = _desc, .setup = _setup,		\
 		.run = _run, .cleanup = _cleanup,			\
 		.file = __FILE__, .line = __LINE__,			\
+	};								\
+	static const struct spm_test *__spm_test_ptr_##_name		\
+	__attribute__((used, section("spm_tests"))) = &__spm_test_##_name
+
+/* A test of the wide guest (nodes above 63), run by --wide only. */
+#define TEST_WIDE(_name, _desc, _setup, _run, _cleanup)			\
+	static const struct spm_test __spm_test_##_name = {		\
+		.name = #_name, .desc = _desc, .setup = _setup,		\
+		.run = _run, .cleanup = _cleanup,			\
+		.file = __FILE__, .line = __LINE__, .wide = true,	\
 	};								\
 	static const struct spm_test *__spm_test_ptr_##_name		\
 	__attribute__((used, section("spm_tests"))) = &__spm_test_##_name

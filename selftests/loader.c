@@ -198,9 +198,9 @@ static int test_loader_json_ejected(void)
 	      out);
 	ejected = out + strlen(attached);
 	snprintf(want, sizeof(want),
-		 "{\"event\":\"ejected\",\"policy\":\"test_exit\",\"last_exit\":{\"kind\":\"unregistered_by_bpf\","
-		 "\"policy\":\"test_exit\",\"message\":\"test_exit: done after node %d",
-		 spm);
+		 "{\"event\":\"ejected\",\"policy\":\"test_exit\",\"last_exit\":{\"seq\":%ld,"
+		 "\"kind\":\"unregistered_by_bpf\",\"policy\":\"test_exit\",\"message\":\"test_exit: done after node %d",
+		 spm_attr_long("enable_seq"), spm);
 	CHECK(!strncmp(ejected, want, strlen(want)),
 	      "the ejected event: '%s', expected '%s...'", ejected, want);
 	snprintf(want, sizeof(want),

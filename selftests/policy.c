@@ -384,6 +384,7 @@ static int check_default_rule(void)
 static int test_loader_sigkill(void)
 {
 	long ejected = spm_attr_long("nr_ejected");
+	const char *body;
 	char last[512];
 	int r;
 
@@ -401,10 +402,12 @@ static int test_loader_sigkill(void)
 	r = check_detached();
 	if (r != PASS)
 		return r;
-	spm_attr("last_exit", last, sizeof(last));
-	CHECK(!strncmp(last, "unregistered hard_guardrail: ", 29),
+	r = last_exit_body(last, sizeof(last), &body);
+	if (r != PASS)
+		return r;
+	CHECK(!strncmp(body, "unregistered hard_guardrail: ", 29),
 	      "last_exit '%s', expected 'unregistered hard_guardrail: ...'",
-	      last);
+	      body);
 	CHECK(spm_attr_long("nr_ejected") == ejected,
 	      "nr_ejected went from %ld to %ld: closing the link is no ejection",
 	      ejected, spm_attr_long("nr_ejected"));
@@ -453,6 +456,7 @@ static int check_ejected(const char *obj, const char *name,
 	char cmd[128], out[4096], last[512], line[600];
 	int spm = first_spm(), r;
 	struct mod_result res;
+	const char *body;
 
 	r = loader_start(obj, NULL, name);
 	if (r != PASS)
@@ -477,9 +481,11 @@ static int check_ejected(const char *obj, const char *name,
 	r = check_detached();
 	if (r != PASS)
 		return r;
-	spm_attr("last_exit", last, sizeof(last));
-	CHECK(!strncmp(last, want_exit, strlen(want_exit)),
-	      "last_exit '%s', expected '%s...'", last, want_exit);
+	r = last_exit_body(last, sizeof(last), &body);
+	if (r != PASS)
+		return r;
+	CHECK(!strncmp(body, want_exit, strlen(want_exit)),
+	      "last_exit '%s', expected '%s...'", body, want_exit);
 	snprintf(line, sizeof(line), "spm-loader: policy %s ejected: %s\n",
 		 name, last);
 	CHECK(strstr(out, line), "the loader did not print '%.*s': %s",
@@ -593,6 +599,7 @@ TEST(policy_over_budget, "admit() running past budget_us ejects the policy (over
 static int check_init_fails(int init_ret, const char *why, const char *msg)
 {
 	char args[160], out[4096], last[512], want[256];
+	const char *body;
 	int r;
 
 	snprintf(args, sizeof(args), "attach " INIT_POLICY " --set init_ret=%d",
@@ -604,9 +611,11 @@ static int check_init_fails(int init_ret, const char *why, const char *msg)
 	r = check_detached();
 	if (r != PASS)
 		return r;
-	spm_attr("last_exit", last, sizeof(last));
+	r = last_exit_body(last, sizeof(last), &body);
+	if (r != PASS)
+		return r;
 	snprintf(want, sizeof(want), "error test_init: %s", msg);
-	CHECK(!strcmp(last, want), "last_exit '%s', expected '%s'", last,
+	CHECK(!strcmp(body, want), "last_exit '%s', expected '%s'", body,
 	      want);
 	snprintf(want, sizeof(want), "EXIT: error (%s)\n", msg);
 	CHECK(strstr(out, want),

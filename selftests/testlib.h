@@ -247,6 +247,11 @@ int hard_verdict_totals(unsigned long long *admit, unsigned long long *deny);
 
 /* Read SPM_SYSFS/attr without the trailing newline. 0 or -errno. */
 int spm_attr(const char *attr, char *buf, size_t len);
+/*
+ * last_exit into @buf, *@body past its "SEQ " field, which must be the
+ * current enable_seq (the attach that ended last); PASS or FAIL.
+ */
+int last_exit_body(char *buf, size_t len, const char **body);
 long spm_attr_long(const char *attr);
 bool wait_state(const char *want, int ms);
 /* The attached policy is @name, enabled. */

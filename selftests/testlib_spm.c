@@ -35,6 +35,21 @@ int spm_attr(const char *attr, char *buf, size_t len)
 	return spm_read_str(path, buf, len);
 }
 
+int last_exit_body(char *buf, size_t len, const char **body)
+{
+	long seq = spm_attr_long("enable_seq");
+	char *end;
+
+	*body = "";
+	if (spm_attr("last_exit", buf, len))
+		return fail("cannot read last_exit");
+	if (strtol(buf, &end, 10) != seq || end == buf || *end != ' ')
+		return fail("last_exit '%s' is not of attach %ld (enable_seq)",
+			    buf, seq);
+	*body = end + 1;
+	return PASS;
+}
+
 long spm_attr_long(const char *attr)
 {
 	char path[128];

@@ -967,11 +967,11 @@ static void test_json(void)
 		   spm_json_nodes(bits, SPM_MAX_NODES), "[2,3,5,128]");
 	check_json("json: no node, empty array", spm_json_nodes(bits + 1, 64),
 		   "[]");
-	check_json("json: last_exit", spm_last_exit_json("error p: it broke"),
-		   "{\"kind\":\"error\",\"policy\":\"p\",\"message\":\"it broke\"}");
+	check_json("json: last_exit", spm_last_exit_json("4 error p: it broke"),
+		   "{\"seq\":4,\"kind\":\"error\",\"policy\":\"p\",\"message\":\"it broke\"}");
 	check_json("json: last_exit not in the format",
 		   spm_last_exit_json("garbage"),
-		   "{\"kind\":null,\"policy\":null,\"message\":\"garbage\"}");
+		   "{\"seq\":null,\"kind\":null,\"policy\":null,\"message\":\"garbage\"}");
 	check_json("json: no last_exit", spm_last_exit_json(""), "null");
 }
 
@@ -980,18 +980,20 @@ static void test_last_exit(void)
 	struct spm_last_exit le;
 	int ret;
 
-	ret = spm_parse_last_exit("error hard_guardrail: node 2: bad", &le);
-	result("last_exit: KIND POLICY: MESSAGE", !ret &&
+	ret = spm_parse_last_exit("12 error hard_guardrail: node 2: bad", &le);
+	result("last_exit: SEQ KIND POLICY: MESSAGE", !ret && le.seq == 12 &&
 	       !strcmp(le.kind, "error") &&
 	       !strcmp(le.policy, "hard_guardrail") &&
 	       !strcmp(le.message, "node 2: bad"), "ret %d", ret);
-	ret = spm_parse_last_exit("unregistered soft:", &le);
+	ret = spm_parse_last_exit("1 unregistered soft:", &le);
 	result("last_exit: empty message", !ret &&
 	       !strcmp(le.kind, "unregistered") &&
 	       !strcmp(le.policy, "soft") && !strcmp(le.message, ""),
 	       "ret %d", ret);
 	ret = spm_parse_last_exit("garbage", &le);
 	result("last_exit: malformed", ret != 0, "ret %d", ret);
+	ret = spm_parse_last_exit("error p: no seq", &le);
+	result("last_exit: no SEQ", ret != 0, "ret %d", ret);
 }
 
 /* ---- policy objects ---- */
@@ -1420,29 +1422,29 @@ static void test_attach_errors(void)
 		const char *last_exit, *want;
 	} cases[] = {
 		{ "attach error: init() returned -EINVAL", EINVAL, true, 0,
-		  "error p: init() failed with -22",
+		  "7 error p: init() failed with -22",
 		  "the policy's init() failed: Invalid argument" },
 		{ "attach error: init() returned -ENOMEM", ENOMEM, true, 0,
-		  "error p: init() failed with -12",
+		  "7 error p: init() failed with -12",
 		  "the policy's init() failed: Cannot allocate memory" },
 		{ "attach error: init() returned -EPERM, not a privilege error",
-		  EPERM, true, 0, "error p: init() failed with -1",
+		  EPERM, true, 0, "7 error p: init() failed with -1",
 		  "the policy's init() failed: Operation not permitted" },
 		{ "attach error: init() returned 1 (EPROTO)", EPROTO, true, 0,
-		  "error p: init() returned 1, not 0 or -errno",
+		  "7 error p: init() returned 1, not 0 or -errno",
 		  "the policy's init() returned 1, not 0 or a negative errno" },
 		{ "attach error: EPROTO, another policy's init()", EPROTO, true,
-		  0, "error q: init() returned 1, not 0 or -errno",
+		  0, "7 error q: init() returned 1, not 0 or -errno",
 		  "cannot attach the policy: Protocol error" },
 		{ "attach error: another policy's init() failed", EINVAL, true,
-		  0x4, "error q: init() failed with -22",
+		  0x4, "7 error q: init() failed with -22",
 		  "the kernel refused the policy's .flags 0x4" },
 		{ "attach error: no .name", EINVAL, false, 0, "",
 		  "the kernel refused the policy: its struct spm_ops has no .name" },
 		{ "attach error: .flags", EINVAL, true, 0x4, "",
 		  "the kernel refused the policy's .flags 0x4" },
 		{ "attach error: other", ENOENT, true, 0,
-		  "unregistered p: detached by user space",
+		  "7 unregistered p: detached by user space",
 		  "cannot attach the policy: No such file or directory" },
 		{ "attach error: no privilege", EPERM, true, 0, "",
 		  "cannot attach the policy: need root (CAP_BPF and CAP_SYS_ADMIN)" },
@@ -1538,8 +1540,8 @@ static void test_attach_json(void)
 	check_json("attach json: detached", spm_event_json("detached", "p"),
 		   "{\"event\":\"detached\",\"policy\":\"p\"}");
 	check_json("attach json: ejected, with the exit record",
-		   spm_ejected_json("p", "unregistered_by_bpf p: done", &uei),
-		   "{\"event\":\"ejected\",\"policy\":\"p\",\"last_exit\":{\"kind\":\"unregistered_by_bpf\","
+		   spm_ejected_json("p", "2 unregistered_by_bpf p: done", &uei),
+		   "{\"event\":\"ejected\",\"policy\":\"p\",\"last_exit\":{\"seq\":2,\"kind\":\"unregistered_by_bpf\","
 		   "\"policy\":\"p\",\"message\":\"done\"},\"exit\":{\"kind\":2,\"reason\":\"unregistered_by_bpf\","
 		   "\"code\":42,\"message\":\"done\"}}");
 	check_json("attach json: ejected, no exit record",
@@ -1617,13 +1619,13 @@ static void test_status(void)
 		"nodes: 2-3\n"
 		"enable_seq: 3\n"
 		"nr_ejected: 1\n"
-		"last_exit: error hard_guardrail: bad \"mask\"\n"
+		"last_exit: 3 error hard_guardrail: bad \"mask\"\n"
 		"pinned: (none)\n"
 		"loader_pid: (none)\n";
 	const char *want_json =
 		"{\"state\":\"enabled\",\"policy\":\"soft_guardrail\","
 		"\"nodes\":[2,3],\"enable_seq\":3,\"nr_ejected\":1,"
-		"\"last_exit\":{\"kind\":\"error\",\"policy\":\"hard_guardrail\","
+		"\"last_exit\":{\"seq\":3,\"kind\":\"error\",\"policy\":\"hard_guardrail\","
 		"\"message\":\"bad \\\"mask\\\"\"},\"pinned\":null,"
 		"\"loader_pid\":null}";
 	const char *want_empty =
@@ -1642,7 +1644,7 @@ static void test_status(void)
 	fake_file(SPM_SYSFS_DIR "/enable_seq", "3\n");
 	fake_file(SPM_SYSFS_DIR "/nr_ejected", "1\n");
 	fake_file(SPM_SYSFS_DIR "/last_exit",
-		  "error hard_guardrail: bad \"mask\"\n");
+		  "3 error hard_guardrail: bad \"mask\"\n");
 	result("sysfs: /sys/kernel/mm/spm present", spm_kernel_has_spm(),
 	       "not found");
 
@@ -2788,11 +2790,11 @@ static void test_man(const char *srcdir)
 		"cgroup rm", "cgroup list", "\\-\\-pin", "\\-\\-set",
 		"\\-\\-allow", "\\-\\-watch", "\\-\\-json",
 		"\\-\\-verbose", "\\-\\-version", "EXIT STATUS", "EXIT:",
-		"_nodes", "_reasons", "memory_nodes", "spm-policy@.service",
+		"_nodes", "_reasons", "spm-policy@.service",
 		/* every JSON field */
 		"error", "event", "attached", "detached", "ejected",
 		"stale_pin_removed", "pin", "policy", "pinned", "cgroups",
-		"last_exit", "kind", "reason", "code", "message", "state",
+		"last_exit", "seq", "kind", "reason", "code", "message", "state",
 		"nodes", "enable_seq", "nr_ejected", "loader_pid", "node",
 		"spm", "admit", "deny", "fallback", "admit_per_s",
 		"deny_per_s", "fallback_per_s", "time", "removed", "set", "id",
