@@ -14,8 +14,9 @@
  *    there, which happens only once system RAM is below its watermarks,
  *    SPM nodes coming last in every fallback order;
  *  - an optional quota per node, checked against the pages the cgroup has
- *    there (its memcg's LRU pages on the node): an allocation over it is
- *    refused and the kernel serves it from system RAM.
+ *    there (its memcg's mapped anonymous pages and page cache on the node,
+ *    counted by the kernel as they are mapped or added): an allocation
+ *    over it is refused and the kernel serves it from system RAM.
  *
  * The entry of the nearest ancestor wins, so a job's sub-cgroups inherit
  * it.  A task without one, or an allocation outside task context, gets the
@@ -29,10 +30,7 @@
  *	spm-loader cgroup set /sys/fs/cgroup/other=2
  *	spm-loader cgroup list
  *
- * The memcg counters the quota is checked against are flushed every two
- * seconds or so; the policy adds the pages it admitted since the counter
- * last moved, so that a fast allocator cannot run past the quota in
- * between.  A quota needs the memory controller on the entry's cgroup.
+ * A quota needs the memory controller on the entry's cgroup.
  */
 #include "spm.bpf.h"
 #include "spm_cgroup.h"
@@ -56,25 +54,6 @@ struct {
 	__type(key, u64);
 	__type(value, struct spm_cgroup_entry);
 } SPM_CGROUP_TABLE SEC(".maps");
-
-/* Pages of an entry's cgroup on a node, as the quota sees them. */
-struct quota_key {
-	u64 cgroup_id;
-	u32 nid;
-	u32 pad;
-};
-
-struct quota_usage {
-	u64 seen;	/* the memcg counter when it last moved */
-	u64 since;	/* pages admitted since then */
-};
-
-struct {
-	__uint(type, BPF_MAP_TYPE_LRU_HASH);
-	__uint(max_entries, 4096);
-	__type(key, struct quota_key);
-	__type(value, struct quota_usage);
-} quota_usage SEC(".maps");
 
 /* What the policy decided, for spm-loader, bpftool and the tests. */
 enum cgroup_stat {
@@ -129,31 +108,14 @@ static __always_inline struct spm_cgroup_entry *find_entry(u64 *cgid)
 }
 
 /*
- * Would @pages more pages on @nid take the cgroup @cgid past @quota?  If
- * not, they are counted until the memcg counter catches up.
+ * Would @pages more pages on @nid take the cgroup @cgid past @quota?  The
+ * kernel counts a page once it is mapped or in the page cache: allocations
+ * that race this one on other CPUs may pass the quota by one each.
  */
 static __always_inline bool over_quota(u64 cgid, u32 nid, u64 quota,
 				       u64 pages)
 {
-	struct quota_key key = { .cgroup_id = cgid, .nid = nid };
-	u64 used = spm_bpf_cgroup_node_pages(cgid, nid);
-	struct quota_usage *u, fresh = { .seen = used };
-
-	u = bpf_map_lookup_elem(&quota_usage, &key);
-	if (!u) {
-		bpf_map_update_elem(&quota_usage, &key, &fresh, BPF_NOEXIST);
-		u = bpf_map_lookup_elem(&quota_usage, &key);
-		if (!u)
-			return used + pages > quota;
-	}
-	if (u->seen != used) {
-		u->seen = used;
-		u->since = 0;
-	}
-	if (used + u->since + pages > quota)
-		return true;
-	__sync_fetch_and_add(&u->since, pages);
-	return false;
+	return spm_bpf_cgroup_node_pages(cgid, nid) + pages > quota;
 }
 
 /* A mask of every memory node is nobody's choice of a node. */

@@ -20,6 +20,7 @@
 #define _GNU_SOURCE
 #include <errno.h>
 #include <fcntl.h>
+#include <sched.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -618,6 +619,136 @@ static int test_spill(void)
 }
 TEST(cgroup_policy_spill, "cgroup_spm: batch spills onto its node only once system RAM is full, stops at its quota, falls back without OOM",
 	setup_cgroups, test_spill, cleanup_cgroups);
+
+/* ---- quotas held under concurrent faults ---- */
+
+#define QUOTA		(16 * MiB)	/* on each of nodes A and B */
+#define QUOTA_TOUCH	(24 * MiB)	/* per CPU: more than both quotas */
+#define QUOTA_SLACK	(1 * MiB)
+
+/*
+ * The workers' pages on each node, their start line and how many have
+ * counted theirs, then the refill's pages.
+ */
+struct quota_run {
+	long hist[64][HIST_LEN];
+	int go;
+	int counted;
+	long refill[HIST_LEN];
+};
+
+/*
+ * A worker: pinned to @cpu, bound to {A,B}, touches QUOTA_TOUCH and keeps
+ * it until all @ncpu workers have counted their pages: a page freed early
+ * would make room under the quota for another worker's.
+ */
+static void quota_worker(struct quota_run *run, int cpu, int ncpu)
+{
+	nodemask64 ab = NODE_BIT(node_a) | NODE_BIT(node_b);
+	cpu_set_t set;
+	void *p;
+
+	CPU_ZERO(&set);
+	CPU_SET(cpu, &set);
+	sched_setaffinity(0, sizeof(set), &set);
+	p = map_policy(QUOTA_TOUCH, MPOL_BIND, ab, true);
+	while (!__atomic_load_n(&run->go, __ATOMIC_ACQUIRE))
+		;
+	if (p) {
+		touch(p, QUOTA_TOUCH);
+		pages_nodes(0, p, QUOTA_TOUCH, run->hist[cpu]);
+	}
+	__atomic_add_fetch(&run->counted, 1, __ATOMIC_ACQ_REL);
+	while (__atomic_load_n(&run->counted, __ATOMIC_ACQUIRE) < ncpu)
+		usleep(1000);
+	_exit(p ? 0 : 1);
+}
+
+/* In gpu: a worker per CPU faults at once; what landed where. */
+static int quota_faults(void *arg)
+{
+	struct quota_run *run = arg;
+	int ncpu = sysconf(_SC_NPROCESSORS_ONLN), cpu, st, bad = 0;
+	pid_t pids[64];
+	void *p;
+
+	if (ncpu > 64)
+		ncpu = 64;
+	for (cpu = 0; cpu < ncpu; cpu++) {
+		pids[cpu] = fork();
+		if (!pids[cpu])
+			quota_worker(run, cpu, ncpu);
+	}
+	__atomic_store_n(&run->go, 1, __ATOMIC_RELEASE);
+	for (cpu = 0; cpu < ncpu; cpu++)
+		if (pids[cpu] < 0 || waitpid(pids[cpu], &st, 0) < 0 ||
+		    !WIFEXITED(st) || WEXITSTATUS(st))
+			bad++;
+	CHECK(!bad, "%d of %d workers failed (mbind to {%d,%d})", bad, ncpu,
+	      node_a, node_b);
+
+	/*
+	 * The workers' pages are gone: at once, before the memcg statistics
+	 * are flushed, node A's quota is free again.
+	 */
+	p = map_policy(QUOTA, MPOL_BIND, NODE_BIT(node_a), true);
+	CHECK(p, "mbind to {%d}: %s", node_a, strerror(errno));
+	touch(p, QUOTA);
+	pages_nodes(0, p, QUOTA, run->refill);
+	munmap(p, QUOTA);
+	return PASS;
+}
+
+static int test_quota(void)
+{
+	long on_a = 0, on_b = 0, on_sys = 0, quota = QUOTA / PAGE_SZ;
+	long slack = QUOTA_SLACK / PAGE_SZ, total, refill;
+	struct quota_run *run;
+	char args[256];
+	int cpu, r;
+
+	snprintf(args, sizeof(args), "--allow " CG_PATH("gpu") "=%d,%d:%luM",
+		 node_a, node_b, QUOTA / MiB);
+	r = attach_pinned(CGROUP_POLICY, args, "cgroup_spm");
+	if (r != PASS)
+		return r;
+	run = mmap(NULL, sizeof(*run), PROT_READ | PROT_WRITE,
+		   MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+	CHECK(run != MAP_FAILED, "mmap: %s", strerror(errno));
+	r = in_cgroup("gpu", quota_faults, run);
+	for (cpu = 0; cpu < 64; cpu++) {
+		on_a += run->hist[cpu][node_a];
+		on_b += run->hist[cpu][node_b];
+		on_sys += hist_on(run->hist[cpu], sysram_nodes);
+	}
+	refill = run->refill[node_a];
+	munmap(run, sizeof(*run));
+	if (r != PASS)
+		return r;
+	total = on_a + on_b + on_sys;
+	info("quota %lu MiB on nodes %d and %d: %ld KiB on %d, %ld KiB on %d, %ld KiB on system RAM",
+	     QUOTA / MiB, node_a, node_b, on_a * PAGE_SZ / 1024, node_a,
+	     on_b * PAGE_SZ / 1024, node_b, on_sys * PAGE_SZ / 1024);
+	CHECK(on_a <= quota + slack && on_b <= quota + slack,
+	      "%ld and %ld KiB on nodes %d and %d: over the %lu MiB quota by more than 1 MiB",
+	      on_a * PAGE_SZ / 1024, on_b * PAGE_SZ / 1024, node_a, node_b,
+	      QUOTA / MiB);
+	CHECK(on_a >= quota - slack && on_b >= quota - slack,
+	      "%ld and %ld KiB on nodes %d and %d: short of the %lu MiB quota by more than 1 MiB",
+	      on_a * PAGE_SZ / 1024, on_b * PAGE_SZ / 1024, node_a, node_b,
+	      QUOTA / MiB);
+	CHECK(on_sys == total - on_a - on_b && on_sys > 0,
+	      "%ld of %ld pages on system RAM: the rest must fall back there",
+	      on_sys, total);
+	info("then, after the workers' exit, %ld KiB of %lu MiB bound to node %d landed there",
+	     refill * PAGE_SZ / 1024, QUOTA / MiB, node_a);
+	CHECK(refill >= quota - slack,
+	      "after the workers' pages were freed only %ld KiB of %lu MiB went to node %d: the quota did not see the pages go",
+	      refill * PAGE_SZ / 1024, QUOTA / MiB, node_a);
+	return detach("cgroup_spm");
+}
+TEST(cgroup_policy_quota, "cgroup_spm: a worker per CPU binds to {A,B} with 16 MiB quotas: each node ends within 1 MiB of its quota; freed pages free the quota at once",
+	setup_cgroups, test_quota, cleanup_cgroups);
 
 /* ---- changing the table while the policy runs ---- */
 
