@@ -663,6 +663,27 @@ static int detach_pinned(void)
 	return live;
 }
 
+/*
+ * A foreground spm-loader still ran, signalled, but its policy had exited
+ * already (ejected, or its own spm_exit()): say so, with the policy's name
+ * from last_exit.
+ */
+static int report_exited_loader(pid_t pid)
+{
+	char line[1024] = "";
+	struct spm_last_exit le;
+	const char *name;
+
+	spm_read_str(SPM_SYSFS_DIR "/last_exit", line, sizeof(line));
+	name = spm_parse_last_exit(line, &le) ? "(unknown)" : le.policy;
+	if (spm_json)
+		spm_emit(spm_event_json("detached", name));
+	else
+		printf("spm-loader: policy %s had already exited (%s); stopped its spm-loader (pid %d)\n",
+		       name, line[0] ? line : "no last_exit", (int)pid);
+	return SPM_EXIT_OK;
+}
+
 static int report_detached(const char *name)
 {
 	if (spm_json)
@@ -701,6 +722,9 @@ int spm_cmd_detach(const struct spm_args *a)
 					(int)pid, spm_errno_str(errno));
 				return SPM_EXIT_FAIL;
 			}
+			/* Its policy exited, and the loader is on its way out. */
+			if (!name[0])
+				return report_exited_loader((pid_t)pid);
 			done = true;
 		} else {
 			unlink_pidfile();	/* stale */
