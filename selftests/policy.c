@@ -13,20 +13,22 @@
 #define _GNU_SOURCE
 #include <errno.h>
 #include <fcntl.h>
-#include <linux/bpf.h>
+#include <poll.h>
+#include <sched.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <poll.h>
-#include <sched.h>
+#include <time.h>
+#include <unistd.h>
 #include <sys/mman.h>
 #include <sys/mount.h>
+#include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
-#include <time.h>
-#include <unistd.h>
+#include <linux/bpf.h>
+#include <linux/netlink.h>
 
 #include "testlib.h"
 
@@ -1365,3 +1367,72 @@ static int test_policy_state_poll(void)
 }
 TEST(policy_state_poll, "poll() on /sys/kernel/mm/spm/state wakes up (POLLPRI) at an attach and at a detach, not before",
 	need_spm_ops, test_policy_state_poll, cleanup_policy);
+
+/*
+ * Wait up to @ms for a uevent of /kernel/mm/spm/policy whose SPM_STATE is
+ * @state and SPM_OPS @ops; its SPM_ENABLE_SEQ into *@seq.
+ */
+static bool spm_uevent(int sock, const char *state, const char *ops, int ms,
+		       long *seq)
+{
+	char msg[4096], want_state[48], want_ops[160];
+	struct pollfd pfd = { .fd = sock, .events = POLLIN };
+	bool got_state, got_ops;
+	ssize_t n;
+	char *p;
+
+	snprintf(want_state, sizeof(want_state), "SPM_STATE=%s", state);
+	snprintf(want_ops, sizeof(want_ops), "SPM_OPS=%s", ops);
+	while (poll(&pfd, 1, ms) == 1) {
+		n = recv(sock, msg, sizeof(msg) - 1, 0);
+		if (n <= 0)
+			return false;
+		msg[n] = '\0';
+		if (strcmp(msg, "change@/kernel/mm/spm/policy"))
+			continue;
+		got_state = got_ops = false;
+		/* NUL-separated KEY=VALUE pairs after the header */
+		for (p = msg + strlen(msg) + 1; p < msg + n; p += strlen(p) + 1) {
+			got_state |= !strcmp(p, want_state);
+			got_ops |= !strcmp(p, want_ops);
+			if (!strncmp(p, "SPM_ENABLE_SEQ=", 15))
+				*seq = strtol(p + 15, NULL, 10);
+		}
+		if (got_state && got_ops)
+			return true;
+	}
+	return false;
+}
+
+static int test_policy_uevent(void)
+{
+	struct sockaddr_nl addr = { .nl_family = AF_NETLINK, .nl_groups = 1 };
+	long seq = -1, want_seq;
+	int sock, r;
+
+	sock = socket(AF_NETLINK, SOCK_DGRAM | SOCK_CLOEXEC,
+		      NETLINK_KOBJECT_UEVENT);
+	CHECK(sock >= 0, "uevent socket: %s", strerror(errno));
+	if (bind(sock, (struct sockaddr *)&addr, sizeof(addr))) {
+		r = fail("bind the uevent socket: %s", strerror(errno));
+		goto out;
+	}
+	want_seq = spm_attr_long("enable_seq") + 1;
+	r = attach_pinned(HARD_POLICY, NULL, "hard_guardrail");
+	if (r == PASS && !spm_uevent(sock, "enabled", "hard_guardrail",
+				     WAIT_MS, &seq))
+		r = fail("no uevent SPM_STATE=enabled SPM_OPS=hard_guardrail after an attach");
+	if (r == PASS && seq != want_seq)
+		r = fail("the attach's uevent has SPM_ENABLE_SEQ=%ld, enable_seq is %ld",
+			 seq, want_seq);
+	if (r == PASS)
+		r = detach("hard_guardrail");
+	if (r == PASS && !spm_uevent(sock, "disabled", "hard_guardrail",
+				     WAIT_MS, &seq))
+		r = fail("no uevent SPM_STATE=disabled after a detach");
+out:
+	close(sock);
+	return r;
+}
+TEST(policy_uevent, "an attach and a detach each send a change uevent of /kernel/mm/spm/policy with SPM_STATE, SPM_OPS, SPM_ENABLE_SEQ",
+	need_spm_ops, test_policy_uevent, cleanup_policy);
