@@ -30,7 +30,8 @@
  *	spm-loader cgroup set /sys/fs/cgroup/other=2
  *	spm-loader cgroup list
  *
- * A quota needs the memory controller on the entry's cgroup.
+ * A quota needs the memory controller on the entry's cgroup.  hugetlb pool
+ * pages belong to the pool, not to a cgroup's memory: no quota counts them.
  */
 #include "spm.bpf.h"
 #include "spm_cgroup.h"

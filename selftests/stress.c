@@ -234,29 +234,6 @@ static int ldr(const char *args, char *out, size_t len)
 	return run_cmd(cmd, out, len);
 }
 
-/* spm-loader attach in the background (fg), its output in fg.log. */
-static int spawn(const char *obj, const char *args)
-{
-	snprintf(fg.log, sizeof(fg.log), "/tmp/spm-loader.%d.log", getpid());
-	fg.exited = false;
-	fflush(stdout);
-	fg.pid = fork();
-	CHECK(fg.pid >= 0, "fork: %s", strerror(errno));
-	if (!fg.pid) {
-		int fd = open(fg.log, O_WRONLY | O_CREAT | O_TRUNC, 0644);
-
-		if (fd < 0)
-			_exit(126);
-		dup2(fd, 1);
-		dup2(fd, 2);
-		close(fd);
-		execl("/bin/sh", "sh", "-c", "exec " LOADER " attach \"$0\" $1",
-		      obj, args, (char *)NULL);
-		_exit(127);
-	}
-	return PASS;
-}
-
 /* Wait for line in the loader's output, or for it to exit. */
 static bool wait_line(const char *line, char *out, size_t len)
 {
@@ -394,7 +371,7 @@ static int cycle(const struct stress_policy *p)
 	if (p->slow)
 		CHECK(!write_file(SPM_SYSFS "/budget_us", "100"),
 		      "cannot set budget_us");
-	r = spawn(p->obj, args);
+	r = loader_spawn(p->obj, args);
 	if (r != PASS)
 		return r;
 

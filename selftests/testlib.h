@@ -274,10 +274,11 @@ int count_lines(const char *s);
 /* Did the loader exit?  Waits up to ms. */
 bool loader_wait(struct loader *l, int ms);
 void loader_output(const struct loader *l, char *buf, size_t len);
+/* Start "spm-loader attach OBJ ARGS" in the foreground (fg), output in fg.log. */
+int loader_spawn(const char *obj, const char *args);
 /*
- * Start "spm-loader attach OBJ ARGS" in the foreground (fg) and wait
- * until it says the policy NAME is attached (in text, or as JSON with -j
- * in ARGS) and the kernel agrees.
+ * loader_spawn() and wait until it says the policy NAME is attached (in
+ * text, or as JSON with -j in ARGS) and the kernel agrees.
  */
 int loader_start(const char *obj, const char *args, const char *name);
 /* Signal the foreground loader and wait for it to exit. */

@@ -151,11 +151,8 @@ void loader_output(const struct loader *l, char *buf, size_t len)
  * Start "spm-loader attach OBJ ARGS" in the foreground and wait until it
  * says the policy NAME is attached and the kernel agrees.
  */
-int loader_start(const char *obj, const char *args, const char *name)
+int loader_spawn(const char *obj, const char *args)
 {
-	char out[4096], want[128], want_json[160];
-	int ms;
-
 	snprintf(fg.log, sizeof(fg.log), "/tmp/spm-loader.%d.log", getpid());
 	fg.exited = false;
 	fflush(stdout);
@@ -174,6 +171,17 @@ int loader_start(const char *obj, const char *args, const char *name)
 		      (char *)NULL);
 		_exit(127);
 	}
+	return PASS;
+}
+
+int loader_start(const char *obj, const char *args, const char *name)
+{
+	char out[4096], want[128], want_json[160];
+	int ms, r;
+
+	r = loader_spawn(obj, args);
+	if (r != PASS)
+		return r;
 
 	snprintf(want, sizeof(want), "spm-loader: policy %s attached\n", name);
 	snprintf(want_json, sizeof(want_json),
