@@ -6,12 +6,15 @@
 #   run-guest.sh [--kernel BZIMAGE] [--initrd CPIO.GZ] [--out DIR]
 #                [--append "extra kernel cmdline"] [--args "runner args"]
 #                [--demo | --bench "bench args"] [--cpuless N]
-#                [--spm NODELIST] [--icount] [--verbose]
+#                [--spm NODELIST] [--hmat] [--icount] [--verbose]
 #
 # Builds nothing (make does).  Topology: node 0 = cpu0 + 1 GiB, node 1 =
 # cpu1 + 1 GiB, then --cpuless (default 2) CPU-less nodes sharing 2 GiB,
 # booted with spm_nodes=--spm (default 2-3; "" boots without); system RAM
-# stays below 4 GiB so the CPU-less nodes are ZONE_NORMAL.  The console
+# stays below 4 GiB so the CPU-less nodes are ZONE_NORMAL.  --hmat gives the
+# guest an HMAT in which the CPU-less nodes are slower (latency 100 ns, not
+# 10-20; bandwidth 5 GB/s, not 10-20): a lower memory tier, the demotion
+# targets of nodes 0 and 1.  The console
 # goes to DIR/guest.log, the runner's own output (second serial port) to
 # DIR/runner.log.
 #
@@ -40,6 +43,7 @@ verbose=0
 cpuless=2
 spm=2-3
 icount=0
+hmat=0
 timeout=${SPM_TIMEOUT:-900}
 accel=${SPM_ACCEL:-tcg}
 
@@ -60,6 +64,7 @@ while [ $# -gt 0 ]; do
 	--cpuless) cpuless=${2:?}; shift 2 ;;
 	--spm) spm=${2?}; shift 2 ;;
 	--icount) icount=1; shift ;;
+	--hmat) hmat=1; shift ;;
 	--verbose|-v) verbose=1; shift ;;
 	-h|--help) usage ;;
 	*) echo "run-guest.sh: unknown argument '$1'" >&2; usage ;;
@@ -96,8 +101,10 @@ cmdline+=" brd.rd_nr=1 brd.rd_size=65536"
 
 # 2 GiB for the CPU-less nodes, in whole MiB each.
 cpuless_mb=$((2048 / cpuless))
+machine=pc,max-ram-below-4g=2G initiator=
+[ $hmat = 1 ] && machine+=,hmat=on initiator=,initiator=0
 qemu=(qemu-system-x86_64
-	-machine pc,max-ram-below-4g=2G -accel "$accel"
+	-machine "$machine" -accel "$accel"
 	-smp 2,sockets=2,cores=1,threads=1 -m $((2048 + cpuless_mb * cpuless))M
 	-object memory-backend-ram,id=m0,size=1G
 	-object memory-backend-ram,id=m1,size=1G
@@ -105,7 +112,18 @@ qemu=(qemu-system-x86_64
 	-numa node,nodeid=1,cpus=1,memdev=m1)
 for ((n = 2; n < 2 + cpuless; n++)); do
 	qemu+=(-object "memory-backend-ram,id=m$n,size=${cpuless_mb}M"
-	       -numa "node,nodeid=$n,memdev=m$n")
+	       -numa "node,nodeid=$n,memdev=m$n$initiator")
+done
+# Latency (ns) and bandwidth from each CPU node to each node.
+for ((i = 0; hmat == 1 && i < 2; i++)); do
+	for ((n = 0; n < 2 + cpuless; n++)); do
+		if [ $n = $i ]; then lat=10 bw=20G
+		elif [ $n -lt 2 ]; then lat=20 bw=10G
+		else lat=100 bw=5G
+		fi
+		qemu+=(-numa "hmat-lb,initiator=$i,target=$n,hierarchy=memory,data-type=access-latency,latency=$lat"
+		       -numa "hmat-lb,initiator=$i,target=$n,hierarchy=memory,data-type=access-bandwidth,bandwidth=$bw")
+	done
 done
 [ $icount = 1 ] && qemu+=(-icount shift=0,sleep=off)
 qemu+=(-kernel "$kernel" -initrd "$initrd" -append "$cmdline"
