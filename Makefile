@@ -59,7 +59,7 @@ demo: kernel
 test-debug: kernel
 	@./kernel-patches/build-kernel.sh --debug
 	@$(MAKE) -s -C selftests KSRC=$(KSRC) KBUILD=$(BUILD)/kbuild-debug 		BPF_KBUILD=$(SPM_KBUILD) OUT=$(BUILD)/selftests-debug \
-		TIMEOUT=5400 ARGS="-T 1800" APPEND="SPM_STRESS_CYCLES=200" run
+		TIMEOUT=5400 ARGS="-v -T 1800" APPEND="SPM_STRESS_CYCLES=200" run
 
 # The benchmark's kernels (no debug checks), with and without the series,
 # each with its initramfs; the BPF objects are built against the test
