@@ -66,7 +66,6 @@ static __always_inline bool __COMPAT_spm_ctx_nid_in_nodemask_flag(void)
 #define SPM_EXIT_BAD_RETURN	__SPM_CORE_ENUM(spm_exit_kind, SPM_EXIT_BAD_RETURN)
 #define SPM_EXIT_OVER_BUDGET	__SPM_CORE_ENUM(spm_exit_kind, SPM_EXIT_OVER_BUDGET)
 
-
 /* What mpol_check() returns to refuse; vmlinux.h has no errno values. */
 #ifndef EPERM
 #define EPERM		1

@@ -400,16 +400,6 @@ static int find_var(const struct btf *btf, const char *name,
 	return -ENOENT;
 }
 
-/* Does the object have a const volatile global @name? */
-bool spm_has_var(struct bpf_object *obj, const char *name)
-{
-	const struct btf *btf = bpf_object__btf(obj);
-	struct spm_var var;
-
-	return btf && !find_var(btf, name, &var) && var.is_const &&
-	       var.is_volatile && !strncmp(var.sec, ".rodata", 7);
-}
-
 /* List the settable (.rodata, const volatile) variables for an error. */
 static void settable_vars(const struct btf *btf, char *buf, size_t len)
 {

@@ -174,7 +174,6 @@ uint64_t spm_policy_flags(struct bpf_object *obj, struct bpf_map *map);
 int spm_set_var(struct bpf_object *obj, const char *name, const char *value,
 		const struct spm_enum_table *reasons, char *err,
 		size_t errlen);
-bool spm_has_var(struct bpf_object *obj, const char *name);
 int spm_reasons_from_btf(const struct btf *btf, struct spm_enum_table *tbl);
 bool spm_btf_has_ops(const struct btf *vmlinux);
 const char *spm_load_error(struct bpf_object *obj,
