@@ -95,16 +95,20 @@ static int test_sysfs(void)
 		      nid, total);
 	}
 
-	/* Nodes with memory online cannot change. */
+	/*
+	 * Nodes with memory online cannot change; writing the state a node
+	 * has is no change (it was refused with EBUSY before the nodes
+	 * could be declared at run time).
+	 */
 	r = node_spm_attr_write(spm, "1");
-	CHECK(r == -EBUSY, "writing 1 to node%d/spm: %s, expected EBUSY", spm,
-	      r ? strerror(-r) : "success");
+	CHECK(!r, "writing 1 to SPM node%d/spm: %s, expected success", spm,
+	      strerror(-r));
 	r = node_spm_attr_write(spm, "0");
 	CHECK(r == -EBUSY, "writing 0 to node%d/spm: %s, expected EBUSY", spm,
 	      r ? strerror(-r) : "success");
 	r = node_spm_attr_write(sys, "0");
-	CHECK(r == -EBUSY, "writing 0 to node%d/spm: %s, expected EBUSY", sys,
-	      r ? strerror(-r) : "success");
+	CHECK(!r, "writing 0 to system RAM node%d/spm: %s, expected success",
+	      sys, strerror(-r));
 	/* A node with CPUs may be refused for that reason first. */
 	r = node_spm_attr_write(sys, "1");
 	CHECK(r == -EBUSY || r == -EINVAL,
@@ -114,10 +118,38 @@ static int test_sysfs(void)
 	CHECK(r == -EINVAL, "writing 'garbage' to node%d/spm: %s, expected EINVAL",
 	      spm, r ? strerror(-r) : "success");
 
+	/* /sys/kernel/mm/spm/nodes: the whole list, all or nothing. */
+	if (!access(SPM_NODES_FILE, F_OK)) {
+		static const struct {
+			const char *list;
+			int err;
+		} bad[] = {
+			{ "garbage", -EINVAL },
+			{ "1023", -EINVAL },	/* not a possible node */
+			{ "0-3", -EINVAL },	/* nodes 0 and 1 have CPUs */
+			{ "\n", -EBUSY },	/* none: SPM nodes have memory */
+		};
+		char list[128];
+		size_t i;
+
+		snprintf(list, sizeof(list), "%s", NL(spm_nodes, 0));
+		for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+			r = write_file(SPM_NODES_FILE, bad[i].list);
+			CHECK(r == bad[i].err, "echo '%s' > %s: %s, expected %s",
+			      bad[i].list, SPM_NODES_FILE,
+			      r ? strerror(-r) : "success",
+			      strerror(-bad[i].err));
+		}
+		/* The same list again changes nothing and succeeds. */
+		r = write_file(SPM_NODES_FILE, list);
+		CHECK(!r, "echo %s > %s: %s", list, SPM_NODES_FILE,
+		      strerror(-r));
+	}
+
 	/* Nothing changed. */
 	return check_spm_attrs();
 }
-TEST(sysfs, "has_spm, nodeN/spm and the SPM nodes' memory; spm is read-only while online",
+TEST(sysfs, "has_spm, nodeN/spm, /sys/kernel/mm/spm/nodes and the SPM nodes' memory; no change while online, bad lists refused",
 	need_spm, test_sysfs, NULL);
 
 /* ---- 2. default policy ---- */

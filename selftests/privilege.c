@@ -84,6 +84,8 @@ static int test_privilege_sysfs(void)
 	r = write_refused(SPM_SYSFS "/state", "disabled");
 	if (r == PASS)
 		r = write_refused(SPM_SYSFS "/budget_us", "0");
+	if (r == PASS)
+		r = write_refused(SPM_SYSFS "/nodes", "\n");
 	if (r != PASS)
 		return r;
 	r = check_attached("hard_guardrail");
@@ -100,7 +102,7 @@ static int test_privilege_sysfs(void)
 		return r;
 	return detach("hard_guardrail");
 }
-TEST(privilege_sysfs, "nobody cannot write /sys/kernel/mm/spm/state, budget_us or a node's spm (EACCES); nothing changes",
+TEST(privilege_sysfs, "nobody cannot write /sys/kernel/mm/spm/state, budget_us, nodes or a node's spm (EACCES); nothing changes",
 	need_spm_ops, test_privilege_sysfs, cleanup_policy);
 
 static int mbind_spm(void)

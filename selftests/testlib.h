@@ -205,6 +205,8 @@ int mod_on(const char *cmd, int nid, long count);
 
 /* spm_ops: spm-loader, the policies in the guest, /sys/kernel/mm/spm. */
 #define SPM_SYSFS	SPM_SYSFS_DIR
+/* The SPM nodes; writable since run-time declaration (any possible node). */
+#define SPM_NODES_FILE	SPM_SYSFS "/nodes"
 #define LOADER		"/bin/spm-loader"
 #define POLICY_DIR	"/lib/spm/policies"
 #define HARD_POLICY	POLICY_DIR "/hard_guardrail.bpf.o"
