@@ -49,7 +49,8 @@ test: kernel
 	@./selftests/vm/run-suites.sh \
 		"spm-loader (host)" "$(MAKE) -s -C bpf policies && $(MAKE) -s -C loader test" \
 		"guest" "$(SELFTESTS) run" \
-		"guest, 70 nodes" "$(SELFTESTS) run-wide"
+		"guest, 70 nodes" "$(SELFTESTS) run-wide" \
+		"guest, hot-add" "$(SELFTESTS) run-hotplug"
 
 demo: kernel
 	@$(SELFTESTS) demo

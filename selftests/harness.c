@@ -260,14 +260,16 @@ static int cmp_tests(const void *a, const void *b)
 
 /* The tests to run, in registry order, reversed or shuffled; their count. */
 static size_t select_tests(const struct spm_test **tests, char **filters,
-			   int nfilters, bool wide, bool reverse, long seed)
+			   int nfilters, const char *guest, bool reverse,
+			   long seed)
 {
 	size_t ntests = __stop_spm_tests - __start_spm_tests, n = 0, i, j;
 
 	memcpy(tests, __start_spm_tests, ntests * sizeof(*tests));
 	qsort(tests, ntests, sizeof(*tests), cmp_tests);
 	for (i = 0; i < ntests; i++) {
-		if (tests[i]->wide != wide)
+		if (!tests[i]->guest != !guest ||
+		    (guest && strcmp(tests[i]->guest, guest)))
 			continue;
 		for (j = 0; j < (size_t)nfilters; j++)
 			if (strstr(tests[i]->name, filters[j]))
@@ -302,7 +304,7 @@ static void usage(FILE *f)
 {
 	fprintf(f,
 		"usage: spm_selftest [-v] [-t NAME]... [-s NODELIST] [-T SECONDS]\n"
-		"                    [--reverse | --shuffle SEED] [--wide]\n"
+		"                    [--reverse | --shuffle SEED] [--guest wide|hotplug]\n"
 		"       spm_selftest -l\n"
 		"       spm_selftest --touch SIZE\n");
 }
@@ -313,14 +315,15 @@ int main(int argc, char **argv)
 		{ "touch", required_argument, NULL, 'X' },
 		{ "reverse", no_argument, NULL, 'r' },
 		{ "shuffle", required_argument, NULL, 'S' },
-		{ "wide", no_argument, NULL, 'W' },
+		{ "guest", required_argument, NULL, 'G' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
 	static const struct spm_test *tests[1024];
 	int passed = 0, failed = 0, skipped = 0, nfilters = 0, c;
 	const char *spm_arg = NULL, *touch = NULL;
-	bool list = false, reverse = false, wide = false;
+	bool list = false, reverse = false;
+	const char *guest = NULL;
 	char *filters[64], *end;
 	long seed = -1;
 	size_t n, i;
@@ -357,8 +360,8 @@ int main(int argc, char **argv)
 		case 'r':
 			reverse = true;
 			break;
-		case 'W':
-			wide = true;
+		case 'G':
+			guest = optarg;
 			break;
 		case 'S':
 			seed = strtol(optarg, &end, 10);
@@ -381,7 +384,7 @@ int main(int argc, char **argv)
 		return 2;
 	}
 
-	n = select_tests(tests, filters, nfilters, wide, reverse, seed);
+	n = select_tests(tests, filters, nfilters, guest, reverse, seed);
 	if (list) {
 		for (i = 0; i < n; i++)
 			printf("%-24s %s\n", tests[i]->name, tests[i]->desc);
@@ -397,7 +400,7 @@ int main(int argc, char **argv)
 	printf("KTAP version 1\n");
 	printf("1..%zu\n", n);
 	/* The wide guest's nodes do not fit the suite's 64-bit masks. */
-	if (!wide)
+	if (!guest || strcmp(guest, "wide"))
 		info("spm nodes %s, sysram nodes %s, %d possible nodes%s",
 		     NL(spm_nodes, 0), NL(sysram_nodes, 1), nr_node_ids,
 		     reverse ? ", reverse order" : "");

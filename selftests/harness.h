@@ -34,28 +34,26 @@ struct spm_test {
 	void (*cleanup)(void);
 	const char *file;
 	int line;
-	bool wide;	/* for the wide guest only: spm_selftest --wide */
+	const char *guest;	/* NULL: the main guest's; else run only by
+				 * spm_selftest --guest GUEST
+				 */
 };
 
 /* The registry: pointers in the section spm_tests, ordered by file, line. */
-#define TEST(_name, _desc, _setup, _run, _cleanup)			\
+#define TEST_IN(_guest, _name, _desc, _setup, _run, _cleanup)		\
 	static const struct spm_test __spm_test_##_name = {		\
 		.name = #_name, .desc = _desc, .setup = _setup,		\
 		.run = _run, .cleanup = _cleanup,			\
-		.file = __FILE__, .line = __LINE__,			\
+		.file = __FILE__, .line = __LINE__, .guest = _guest,	\
 	};								\
 	static const struct spm_test *__spm_test_ptr_##_name		\
 	__attribute__((used, section("spm_tests"))) = &__spm_test_##_name
 
-/* A test of the wide guest (nodes above 63), run by --wide only. */
-#define TEST_WIDE(_name, _desc, _setup, _run, _cleanup)			\
-	static const struct spm_test __spm_test_##_name = {		\
-		.name = #_name, .desc = _desc, .setup = _setup,		\
-		.run = _run, .cleanup = _cleanup,			\
-		.file = __FILE__, .line = __LINE__, .wide = true,	\
-	};								\
-	static const struct spm_test *__spm_test_ptr_##_name		\
-	__attribute__((used, section("spm_tests"))) = &__spm_test_##_name
+#define TEST(...)		TEST_IN(NULL, __VA_ARGS__)
+/* The wide guest's (nodes above 63): spm_selftest --guest wide. */
+#define TEST_WIDE(...)		TEST_IN("wide", __VA_ARGS__)
+/* The hot-add guest's (an NVDIMM on node 4): spm_selftest --guest hotplug. */
+#define TEST_HOTPLUG(...)	TEST_IN("hotplug", __VA_ARGS__)
 
 /*
  * Results (report.c, linked into every binary of the suite).  fail() and

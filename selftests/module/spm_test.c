@@ -20,6 +20,7 @@
  *	irq_alongside=0|1                  page mode: meanwhile, a hard-IRQ
  *	                                   timer on this CPU asks for pages
  *	                                   with the same flags (GFP_ATOMIC)
+ *	hold=1                             page mode: keep the pages (see held)
  *
  * page allocates order-0 pages one at a time with __alloc_pages(), bulk with
  * the bulk allocator, vmalloc with vmalloc()/vmalloc_node(); timer and irq
@@ -31,6 +32,16 @@
  *
  * with one nN= field per possible node.  On a kernel without __GFP_SPM_NODE,
  * spm=1 fails with -EOPNOTSUPP.
+ *
+ * With hold=1 the pages of the command stay allocated, their first bytes
+ * written with a pattern: /sys/kernel/debug/spm_test/held reads
+ * "held=N intact=M n0=.. n1=.." (M: pages whose pattern is still there, N:
+ * the pages held, now on nodes n0..), and any write to it frees them.  One
+ * command holds pages at a time: another fails with -EBUSY until then.
+ *
+ * Writing "NID 0|1" to /sys/kernel/debug/spm_test/spm_node marks or
+ * unmarks node NID as SPM with spm_set_node(), as a driver would before it
+ * hot-adds the node's memory; the write fails with its error.
  *
  * irq_alongside is for interrupts that arrive while a policy decides for
  * the command: every 200 us of the command, the timer asks for one page
@@ -49,6 +60,7 @@
 #include <linux/completion.h>
 #include <linux/debugfs.h>
 #include <linux/gfp.h>
+#include <linux/highmem.h>
 #include <linux/hrtimer.h>
 #include <linux/irq_work.h>
 #include <linux/ktime.h>
@@ -57,7 +69,11 @@
 #include <linux/module.h>
 #include <linux/mutex.h>
 #include <linux/nodemask.h>
+#include <linux/seq_file.h>
 #include <linux/slab.h>
+#if __has_include(<linux/spm.h>)
+#include <linux/spm.h>
+#endif
 #include <linux/string.h>
 #include <linux/timer.h>
 #include <linux/uaccess.h>
@@ -100,6 +116,7 @@ struct spm_test_req {
 	bool atomic;
 	int lowmem_nid;
 	bool irq_alongside;
+	bool hold;
 };
 
 /* One command in flight: the pages and, for timer/irq, the deferred work. */
@@ -123,6 +140,9 @@ struct spm_test_run {
 
 static DEFINE_MUTEX(spm_test_lock);
 static char spm_test_result[SPM_TEST_RESULT_MAX];
+/* The pages a hold=1 command kept, under spm_test_lock. */
+static struct page **spm_test_kept;
+static unsigned int spm_test_nr_kept;
 static struct dentry *spm_test_dir;
 
 static int spm_test_parse(char *cmd, struct spm_test_req *req)
@@ -180,6 +200,10 @@ static int spm_test_parse(char *cmd, struct spm_test_req *req)
 			ret = kstrtobool(val, &req->nofail);
 			if (ret)
 				return ret;
+		} else if (!strcmp(tok, "hold")) {
+			ret = kstrtobool(val, &req->hold);
+			if (ret)
+				return ret;
 		} else if (!strcmp(tok, "irq_alongside")) {
 			ret = kstrtobool(val, &req->irq_alongside);
 			if (ret)
@@ -227,6 +251,8 @@ static int spm_test_parse(char *cmd, struct spm_test_req *req)
 			    req->count > SPM_TEST_MAX_ATOMIC_COUNT))
 		return -EINVAL;
 	if (req->irq_alongside && (req->mode != SPM_TEST_PAGE || req->nofail))
+		return -EINVAL;
+	if (req->hold && (req->mode != SPM_TEST_PAGE || req->irq_alongside))
 		return -EINVAL;
 	/* __GFP_THISNODE needs a node to stay on. */
 	if (req->thisnode && req->nid == NUMA_NO_NODE)
@@ -469,7 +495,7 @@ static void spm_test_record(struct spm_test_run *run)
 	/* loop counted and freed its pages as it went. */
 	for (i = 0; i < run->nr && req->mode != SPM_TEST_LOOP; i++) {
 		run->per_node[page_to_nid(run->pages[i])]++;
-		if (req->mode != SPM_TEST_VMALLOC)
+		if (req->mode != SPM_TEST_VMALLOC && !req->hold)
 			__free_page(run->pages[i]);
 	}
 
@@ -509,6 +535,34 @@ static int spm_test_vmalloc(struct spm_test_run *run)
 	spm_test_record(run);
 	vfree(area);
 	return 0;
+}
+
+#define SPM_TEST_PATTERN(i)	(0x5a5a0000u + (i))
+
+/* hold=1: keep the run's pages, each with a pattern to check later. */
+static void spm_test_keep(struct spm_test_run *run)
+{
+	unsigned int i;
+
+	for (i = 0; i < run->nr; i++) {
+		u32 *p = kmap_local_page(run->pages[i]);
+
+		*p = SPM_TEST_PATTERN(i);
+		kunmap_local(p);
+	}
+	spm_test_kept = run->pages;
+	spm_test_nr_kept = run->nr;
+}
+
+static void spm_test_free_kept(void)
+{
+	unsigned int i;
+
+	for (i = 0; i < spm_test_nr_kept; i++)
+		__free_page(spm_test_kept[i]);
+	kvfree(spm_test_kept);
+	spm_test_kept = NULL;
+	spm_test_nr_kept = 0;
 }
 
 static int spm_test_run(struct spm_test_req *req)
@@ -579,6 +633,10 @@ static int spm_test_run(struct spm_test_req *req)
 	/* The pages are freed: still report them, but fail the command. */
 	if (run->wrong_context)
 		ret = -EIO;
+	if (req->hold) {
+		spm_test_keep(run);
+		run->pages = NULL;
+	}
 out:
 	kvfree(run->irq_pages);
 	kfree(run->per_node);
@@ -607,7 +665,10 @@ static ssize_t spm_test_write(struct file *file, const char __user *ubuf,
 
 	mutex_lock(&spm_test_lock);
 	spm_test_result[0] = '\0';
-	ret = spm_test_run(&req);
+	if (req.hold && spm_test_kept)
+		ret = -EBUSY;
+	else
+		ret = spm_test_run(&req);
 	mutex_unlock(&spm_test_lock);
 	return ret ? ret : len;
 }
@@ -634,17 +695,98 @@ static const struct file_operations spm_test_alloc_fops = {
 	.llseek	= default_llseek,
 };
 
+static int spm_test_held_show(struct seq_file *m, void *v)
+{
+	unsigned int *per_node, i, intact = 0;
+	int nid;
+
+	per_node = kcalloc(MAX_NUMNODES, sizeof(*per_node), GFP_KERNEL);
+	if (!per_node)
+		return -ENOMEM;
+	mutex_lock(&spm_test_lock);
+	for (i = 0; i < spm_test_nr_kept; i++) {
+		u32 *p = kmap_local_page(spm_test_kept[i]);
+
+		intact += *p == SPM_TEST_PATTERN(i);
+		kunmap_local(p);
+		per_node[page_to_nid(spm_test_kept[i])]++;
+	}
+	seq_printf(m, "held=%u intact=%u", spm_test_nr_kept, intact);
+	mutex_unlock(&spm_test_lock);
+	for_each_node(nid)
+		seq_printf(m, " n%d=%u", nid, per_node[nid]);
+	seq_putc(m, '\n');
+	kfree(per_node);
+	return 0;
+}
+
+static int spm_test_held_open(struct inode *inode, struct file *file)
+{
+	return single_open(file, spm_test_held_show, NULL);
+}
+
+static ssize_t spm_test_held_write(struct file *file, const char __user *ubuf,
+				   size_t len, loff_t *ppos)
+{
+	mutex_lock(&spm_test_lock);
+	spm_test_free_kept();
+	mutex_unlock(&spm_test_lock);
+	return len;
+}
+
+static const struct file_operations spm_test_held_fops = {
+	.owner		= THIS_MODULE,
+	.open		= spm_test_held_open,
+	.read		= seq_read,
+	.write		= spm_test_held_write,
+	.llseek		= seq_lseek,
+	.release	= single_release,
+};
+
+static ssize_t spm_test_node_write(struct file *file, const char __user *ubuf,
+				   size_t len, loff_t *ppos)
+{
+	char buf[32];
+	bool spm;
+	int nid, ret;
+
+	if (len >= sizeof(buf))
+		return -EINVAL;
+	if (copy_from_user(buf, ubuf, len))
+		return -EFAULT;
+	buf[len] = '\0';
+	if (sscanf(buf, "%d %d", &nid, &ret) != 2 || (ret != 0 && ret != 1))
+		return -EINVAL;
+	spm = ret;
+#ifdef __GFP_SPM_NODE
+	ret = spm_set_node(nid, spm);
+#else
+	ret = -EOPNOTSUPP;
+#endif
+	return ret ? ret : len;
+}
+
+static const struct file_operations spm_test_node_fops = {
+	.owner	= THIS_MODULE,
+	.write	= spm_test_node_write,
+};
+
 static int __init spm_test_init(void)
 {
 	spm_test_dir = debugfs_create_dir("spm_test", NULL);
 	debugfs_create_file("alloc", 0600, spm_test_dir, NULL,
 			    &spm_test_alloc_fops);
+	debugfs_create_file("held", 0600, spm_test_dir, NULL,
+			    &spm_test_held_fops);
+	debugfs_create_file("spm_node", 0200, spm_test_dir, NULL,
+			    &spm_test_node_fops);
 	return 0;
 }
 
 static void __exit spm_test_exit(void)
 {
 	debugfs_remove_recursive(spm_test_dir);
+	spm_test_free_kept();
 }
 
 module_init(spm_test_init);

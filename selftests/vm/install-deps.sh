@@ -12,6 +12,7 @@ packages=(
 	qemu-system-x86
 	busybox-static
 	numactl libnuma-dev
+	ndctl daxctl
 	libjansson-dev libclang-rt-19-dev systemd
 	python3 gnuplot-nox
 )

@@ -6,7 +6,7 @@
 #   run-guest.sh [--kernel BZIMAGE] [--initrd CPIO.GZ] [--out DIR]
 #                [--append "extra kernel cmdline"] [--args "runner args"]
 #                [--demo | --bench "bench args"] [--cpuless N]
-#                [--spm NODELIST] [--hmat] [--icount] [--verbose]
+#                [--spm NODELIST] [--hmat] [--nvdimm] [--icount] [--verbose]
 #
 # Builds nothing (make does).  Topology: node 0 = cpu0 + 1 GiB, node 1 =
 # cpu1 + 1 GiB, then --cpuless (default 2) CPU-less nodes sharing 2 GiB,
@@ -14,7 +14,10 @@
 # stays below 4 GiB so the CPU-less nodes are ZONE_NORMAL.  --hmat gives the
 # guest an HMAT in which the CPU-less nodes are slower (latency 100 ns, not
 # 10-20; bandwidth 5 GB/s, not 10-20): a lower memory tier, the demotion
-# targets of nodes 0 and 1.  The console
+# targets of nodes 0 and 1.  --nvdimm adds one more node, after the
+# CPU-less ones, with neither CPUs nor memory at boot, and a 512 MiB NVDIMM
+# (-machine nvdimm=on, no label area) whose memory is on that node: what
+# ndctl and daxctl hand to the kmem driver.  The console
 # goes to DIR/guest.log, the runner's own output (second serial port) to
 # DIR/runner.log.
 #
@@ -44,6 +47,7 @@ cpuless=2
 spm=2-3
 icount=0
 hmat=0
+nvdimm=0
 timeout=${SPM_TIMEOUT:-900}
 accel=${SPM_ACCEL:-tcg}
 
@@ -65,6 +69,7 @@ while [ $# -gt 0 ]; do
 	--spm) spm=${2?}; shift 2 ;;
 	--icount) icount=1; shift ;;
 	--hmat) hmat=1; shift ;;
+	--nvdimm) nvdimm=1; shift ;;
 	--verbose|-v) verbose=1; shift ;;
 	-h|--help) usage ;;
 	*) echo "run-guest.sh: unknown argument '$1'" >&2; usage ;;
@@ -101,11 +106,13 @@ cmdline+=" brd.rd_nr=1 brd.rd_size=65536"
 
 # 2 GiB for the CPU-less nodes, in whole MiB each.
 cpuless_mb=$((2048 / cpuless))
-machine=pc,max-ram-below-4g=2G initiator=
+machine=pc,max-ram-below-4g=2G initiator= ram_mb=$((2048 + cpuless_mb * cpuless))
 [ $hmat = 1 ] && machine+=,hmat=on initiator=,initiator=0
+memory=${ram_mb}M
+[ $nvdimm = 1 ] && machine+=,nvdimm=on memory=${ram_mb}M,slots=2,maxmem=$((ram_mb + 1024))M
 qemu=(qemu-system-x86_64
 	-machine "$machine" -accel "$accel"
-	-smp 2,sockets=2,cores=1,threads=1 -m $((2048 + cpuless_mb * cpuless))M
+	-smp 2,sockets=2,cores=1,threads=1 -m "$memory"
 	-object memory-backend-ram,id=m0,size=1G
 	-object memory-backend-ram,id=m1,size=1G
 	-numa node,nodeid=0,cpus=0,memdev=m0
@@ -114,9 +121,13 @@ for ((n = 2; n < 2 + cpuless; n++)); do
 	qemu+=(-object "memory-backend-ram,id=m$n,size=${cpuless_mb}M"
 	       -numa "node,nodeid=$n,memdev=m$n$initiator")
 done
+nvdimm_node=$((2 + cpuless))
+[ $nvdimm = 1 ] && qemu+=(-numa "node,nodeid=$nvdimm_node$initiator"
+	-object memory-backend-ram,id=nvm0,size=512M
+	-device "nvdimm,id=nvdimm0,memdev=nvm0,node=$nvdimm_node")
 # Latency (ns) and bandwidth from each CPU node to each node.
 for ((i = 0; hmat == 1 && i < 2; i++)); do
-	for ((n = 0; n < 2 + cpuless; n++)); do
+	for ((n = 0; n < 2 + cpuless + nvdimm; n++)); do
 		if [ $n = $i ]; then lat=10 bw=20G
 		elif [ $n -lt 2 ]; then lat=20 bw=10G
 		else lat=100 bw=5G
