@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * Memory tiers and demotion.  The guest's HMAT (run-guest.sh --hmat) makes
+ * Memory tiers, demotion and promotion.  The guest's HMAT (run-guest.sh --hmat) makes
  * the CPU-less SPM nodes a slower tier, so that reclaim on nodes 0 and 1
  * may demote to them once /sys/kernel/mm/numa/demotion_enabled is set.
  * Demotion onto an SPM node needs a policy that admits it; without one,
@@ -15,6 +15,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "harness.h"
@@ -25,6 +26,10 @@
 #define TIER_CG		"spm_tiers"
 #define TIER_LEN	(32 * MiB)
 #define TIER_RECLAIM	"16M"
+#define NUMA_BALANCING	"/proc/sys/kernel/numa_balancing"
+#ifndef MPOL_F_NUMA_BALANCING
+#define MPOL_F_NUMA_BALANCING	(1 << 13)
+#endif
 
 /* The memory tier of node @nid: the N of memory_tierN that lists it. */
 static int node_tier(int nid)
@@ -73,6 +78,7 @@ static int need_tiers(void)
 static void cleanup_tiers(void)
 {
 	write_file(DEMOTION, "false");
+	write_file(NUMA_BALANCING, "0");
 	reset_spm();
 	remove_cgroup(TIER_CG);
 	restore_cgroup_controllers();
@@ -207,3 +213,102 @@ static int test_demotion_admitted(void)
 }
 TEST(demotion_admitted, "hard_guardrail allow_reasons=demotion: reclaim demotes node 0's cold pages onto an SPM node, contents intact",
      need_tiers, test_demotion_admitted, cleanup_tiers);
+
+#define PROMOTE_SECONDS	60
+
+/* What the promoting task saw, after demotion and after promotion. */
+struct promote_run {
+	long demoted[HIST_LEN];
+	long promoted[HIST_LEN];
+	long bad;
+	int seconds;		/* until no page was left on SPM */
+};
+
+/*
+ * In TIER_CG, on CPU 0: TIER_LEN of anonymous memory on node 0, demoted
+ * by proactive reclaim, then used again with NUMA balancing in memory
+ * tiering mode (2), which promotes pages of a lower tier that are used
+ * to the node of the CPU using them.
+ */
+static int promote_in_cgroup(void *arg)
+{
+	struct promote_run *run = arg;
+	cpu_set_t cpu0;
+	size_t off;
+	char *p;
+	int r;
+
+	CPU_ZERO(&cpu0);
+	CPU_SET(0, &cpu0);
+	CHECK(!sched_setaffinity(0, sizeof(cpu0), &cpu0),
+	      "sched_setaffinity: %s", strerror(errno));
+	p = map_policy(TIER_LEN, MPOL_BIND | MPOL_F_NUMA_BALANCING,
+		       NODE_BIT(0), true);
+	CHECK(p, "mbind(MPOL_BIND | MPOL_F_NUMA_BALANCING) to node 0: %s",
+	      strerror(errno));
+	for (off = 0; off < TIER_LEN; off += PAGE_SZ)
+		p[off] = (char)(off / PAGE_SZ);
+	r = write_file(DEMOTION, "true");
+	if (!r)
+		r = write_file(CGROUP_ROOT "/" TIER_CG "/memory.reclaim",
+			       TIER_RECLAIM);
+	write_file(DEMOTION, "false");
+	CHECK(!r, "demoting: %s", strerror(-r));
+	pages_nodes(0, p, TIER_LEN, run->demoted);
+	CHECK(!write_file(NUMA_BALANCING, "2"), "cannot write 2 to %s",
+	      NUMA_BALANCING);
+	for (run->seconds = 0; run->seconds < PROMOTE_SECONDS; run->seconds++) {
+		time_t end = time(NULL) + 1;
+
+		while (time(NULL) < end)
+			for (off = 0; off < TIER_LEN; off += PAGE_SZ)
+				run->bad += p[off] != (char)(off / PAGE_SZ);
+		pages_nodes(0, p, TIER_LEN, run->promoted);
+		if (!hist_on(run->promoted, spm_nodes))
+			break;
+	}
+	write_file(NUMA_BALANCING, "0");
+	munmap(p, TIER_LEN);
+	return PASS;
+}
+
+static int test_promotion(void)
+{
+	long promoted = proc_vmstat("pgpromote_success"), on_spm;
+	struct promote_run *run;
+	int r;
+
+	r = attach_pinned(HARD_POLICY, "--set allow_reasons=demotion",
+			  "hard_guardrail");
+	if (r != PASS)
+		return r;
+	run = mmap(NULL, sizeof(*run), PROT_READ | PROT_WRITE,
+		   MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+	CHECK(run != MAP_FAILED, "mmap: %s", strerror(errno));
+	r = in_cgroup(TIER_CG, promote_in_cgroup, run);
+	promoted = proc_vmstat("pgpromote_success") - promoted;
+	on_spm = hist_on(run->demoted, spm_nodes);
+	info("after demotion: %s", HIST(run->demoted));
+	info("after %d s of NUMA balancing: %s, pgpromote_success %+ld",
+	     run->seconds, HIST(run->promoted), promoted);
+	if (r == PASS && on_spm < 1024)
+		r = fail("only %ld pages demoted onto SPM nodes: nothing to promote",
+			 on_spm);
+	if (r == PASS && hist_on(run->promoted, spm_nodes))
+		r = fail("%ld of %ld demoted pages still on SPM nodes after %d s: %s",
+			 hist_on(run->promoted, spm_nodes), on_spm, run->seconds,
+			 HIST(run->promoted));
+	if (r == PASS && run->promoted[0] != (long)(TIER_LEN / PAGE_SZ))
+		r = fail("promoted elsewhere than node 0: %s",
+			 HIST(run->promoted));
+	/* Counted per CPU first: up to a stat threshold per CPU may lag. */
+	if (r == PASS && promoted < on_spm / 2)
+		r = fail("pgpromote_success grew by %ld for %ld pages", promoted,
+			 on_spm);
+	if (r == PASS && run->bad)
+		r = fail("%ld page reads saw changed contents", run->bad);
+	munmap(run, sizeof(*run));
+	return r == PASS ? detach("hard_guardrail") : r;
+}
+TEST(promotion_to_sysram, "NUMA balancing in tiering mode promotes demoted pages from an SPM node back to node 0",
+     need_tiers, test_promotion, cleanup_tiers);
