@@ -23,18 +23,18 @@
 #include <unistd.h>
 
 #include <bpf/bpf.h>
+#include <jansson.h>
 
 #include "harness.h"
 #include "testlib.h"
 
-#define DAX_DEV		"dax0.0"
-#define NAMESPACE	"namespace0.0"
 #define AUTO_ONLINE	"/sys/devices/system/memory/auto_online_blocks"
 #define NODE_ONLINE_POLICY TEST_BPF_DIR "/test_node_online.bpf.o"
 #define ONLINE_CALLS	PIN_MAPS "/online_calls"
 #define USER_LEN	(32 * MiB)
 
-static int dax_node;		/* the NVDIMM's node */
+static char nv_dax[32];		/* the NVDIMM's device-dax instance */
+static int dax_node;		/* its target node */
 static char boot_spm[48];	/* spm_nodes= without the NVDIMM's node */
 
 /* Run cmd with its stderr; its output in out, an info line with both. */
@@ -56,6 +56,86 @@ static int sh_ok(const char *cmd)
 
 	CHECK(r == 0, "'%s' failed (%d): %.400s", cmd, r, out);
 	return PASS;
+}
+
+/* daxctl ARGS on the NVDIMM's device-dax instance. */
+static int daxctl(const char *args, char *out, size_t len)
+{
+	char cmd[160];
+
+	snprintf(cmd, sizeof(cmd), "daxctl %s %s", args, nv_dax);
+	return sh(cmd, out, len);
+}
+
+static int daxctl_ok(const char *args)
+{
+	char out[2048];
+	int r = daxctl(args, out, sizeof(out));
+
+	CHECK(r == 0, "'daxctl %s %s' failed (%d): %.400s", args, nv_dax, r,
+	      out);
+	return PASS;
+}
+
+/*
+ * The first value of key in the JSON ndctl, daxctl or cxl printed (an
+ * object or a list of them, nested; after their messages on stderr): a
+ * string into val, or a number.
+ */
+static json_t *json_find(json_t *j, const char *key)
+{
+	json_t *v, *found;
+	const char *k;
+	size_t i;
+
+	if (json_is_object(j)) {
+		v = json_object_get(j, key);
+		if (v)
+			return v;
+		json_object_foreach(j, k, v)
+			if ((found = json_find(v, key)))
+				return found;
+	} else if (json_is_array(j)) {
+		json_array_foreach(j, i, v)
+			if ((found = json_find(v, key)))
+				return found;
+	}
+	return NULL;
+}
+
+static json_t *json_output(const char *out)
+{
+	const char *start = strpbrk(out, "[{");
+
+	return start ? json_loads(start, 0, NULL) : NULL;
+}
+
+static int json_str(const char *out, const char *key, char *val, size_t len)
+{
+	json_t *j = json_output(out), *v;
+	int r = -1;
+
+	v = j ? json_find(j, key) : NULL;
+	if (json_is_string(v)) {
+		snprintf(val, len, "%s", json_string_value(v));
+		r = 0;
+	}
+	json_decref(j);
+	return r;
+}
+
+static int json_int(const char *out, const char *key, int *val)
+{
+	json_t *j = json_output(out), *v;
+	int r = -1;
+
+	v = j ? json_find(j, key) : NULL;
+	if (json_is_integer(v)) {
+		*val = json_integer_value(v);
+		r = 0;
+	}
+	json_decref(j);
+	return r;
 }
 
 static bool node_in(const char *file, int nid)
@@ -81,11 +161,11 @@ static int dax_give_back(void)
 {
 	char out[2048];
 
-	if (sh("daxctl list -d " DAX_DEV, out, sizeof(out)) == 0 &&
+	if (daxctl("list -d", out, sizeof(out)) == 0 &&
 	    !strstr(out, "system-ram"))
 		return PASS;
-	CHECK(sh("daxctl reconfigure-device --mode=devdax --force " DAX_DEV,
-		 out, sizeof(out)) == 0,
+	CHECK(daxctl("reconfigure-device --mode=devdax --force", out,
+		     sizeof(out)) == 0,
 	      "daxctl reconfigure-device --mode=devdax: %.400s", out);
 	CHECK(!node_in("has_memory", dax_node),
 	      "node %d still has memory after daxctl gave it back", dax_node);
@@ -98,25 +178,35 @@ static int dax_give_back(void)
  */
 static int need_hotplug(void)
 {
-	char out[4096];
+	char out[4096], namespace[32];
 	int r;
 
 	r = need_spm_ops();
 	if (r != PASS)
 		return r;
-	dax_node = nr_node_ids - 1;
-	CHECK(spm_nodes & NODE_BIT(dax_node),
+	/* The label-less namespace of QEMU's NVDIMM, on the NFIT's bus. */
+	r = sh("ndctl list -N -b ACPI.NFIT", out, sizeof(out));
+	CHECK(r == 0 && !json_str(out, "dev", namespace, sizeof(namespace)),
+	      "no NVDIMM namespace on the ACPI.NFIT bus: %.300s", out);
+	if (json_str(out, "chardev", nv_dax, sizeof(nv_dax))) {
+		char cmd[128];
+
+		snprintf(cmd, sizeof(cmd),
+			 "ndctl create-namespace --force --reconfig=%s --mode=devdax",
+			 namespace);
+		r = sh(cmd, out, sizeof(out));
+		CHECK(r == 0 && !json_str(out, "chardev", nv_dax, sizeof(nv_dax)),
+		      "%s: %.400s", cmd, out);
+	}
+	r = daxctl("list -d", out, sizeof(out));
+	CHECK(r == 0 && !json_int(out, "target_node", &dax_node),
+	      "no target node in daxctl list -d %s: %.300s", nv_dax, out);
+	CHECK(dax_node >= 0 && dax_node < MAX_NODES &&
+	      (spm_nodes & NODE_BIT(dax_node)),
 	      "node %d (the NVDIMM's) is not in spm_nodes=: not the hot-add guest",
 	      dax_node);
 	snprintf(boot_spm, sizeof(boot_spm), "%s",
 		 NL(spm_nodes & ~NODE_BIT(dax_node), 0));
-	r = sh("daxctl list -d " DAX_DEV, out, sizeof(out));
-	if (r != 0 || !strstr(out, DAX_DEV)) {
-		r = sh("ndctl create-namespace --force --reconfig=" NAMESPACE
-		       " --mode=devdax", out, sizeof(out));
-		CHECK(r == 0, "ndctl create-namespace --mode=devdax: %.400s",
-		      out);
-	}
 	r = dax_give_back();
 	if (r != PASS)
 		return r;
@@ -136,12 +226,12 @@ static int kmem_takes_device(void)
 	int r;
 
 	CHECK(!write_file(AUTO_ONLINE, "online"), "cannot write %s", AUTO_ONLINE);
-	r = write_file("/sys/bus/dax/drivers/device_dax/unbind", DAX_DEV);
-	CHECK(!r, "unbinding %s from device_dax: %s", DAX_DEV, strerror(-r));
-	r = write_file("/sys/bus/dax/drivers/kmem/new_id", DAX_DEV);
-	write_file("/sys/bus/dax/drivers/kmem/remove_id", DAX_DEV);
+	r = write_file("/sys/bus/dax/drivers/device_dax/unbind", nv_dax);
+	CHECK(!r, "unbinding %s from device_dax: %s", nv_dax, strerror(-r));
+	r = write_file("/sys/bus/dax/drivers/kmem/new_id", nv_dax);
+	write_file("/sys/bus/dax/drivers/kmem/remove_id", nv_dax);
 	write_file(AUTO_ONLINE, "offline");
-	CHECK(!r, "binding %s to kmem: %s", DAX_DEV, strerror(-r));
+	CHECK(!r, "binding %s to kmem: %s", nv_dax, strerror(-r));
 	return PASS;
 }
 
@@ -155,7 +245,7 @@ static int daxctl_add_then_online(void)
 	char path[128];
 	int r;
 
-	r = sh_ok("daxctl reconfigure-device --mode=system-ram --no-online " DAX_DEV);
+	r = daxctl_ok("reconfigure-device --mode=system-ram --no-online");
 	if (r != PASS)
 		return r;
 	CHECK(!node_in("has_memory", dax_node),
@@ -163,7 +253,7 @@ static int daxctl_add_then_online(void)
 	snprintf(path, sizeof(path), SPM_NODE_DIR "/node%d/spm", dax_node);
 	r = write_file(path, "1");
 	CHECK(!r, "echo 1 > %s with the memory offline: %s", path, strerror(-r));
-	return sh_ok("daxctl online-memory " DAX_DEV);
+	return daxctl_ok("online-memory");
 }
 
 /*
@@ -178,7 +268,7 @@ static int daxctl_add_kernel_zone(void)
 	size_t i;
 	int r;
 
-	r = sh_ok("daxctl reconfigure-device --mode=system-ram --no-online " DAX_DEV);
+	r = daxctl_ok("reconfigure-device --mode=system-ram --no-online");
 	if (r != PASS)
 		return r;
 	snprintf(pattern, sizeof(pattern), SPM_NODE_DIR "/node%d/memory*",
@@ -208,31 +298,32 @@ enum dax_online { DAXCTL_MOVABLE, DAXCTL_KERNEL, DAXCTL_NO_ONLINE, KERNEL_AUTO }
 
 static int dax_add(enum dax_online how)
 {
-	const char *cmd = "the kmem driver with auto_online_blocks=online";
+	static const char * const how_name[] = {
+		[DAXCTL_MOVABLE] = "daxctl reconfigure-device --mode=system-ram",
+		[DAXCTL_KERNEL] = "online_kernel",
+		[DAXCTL_NO_ONLINE] = "daxctl online-memory",
+		[KERNEL_AUTO] = "the kmem driver with auto_online_blocks=online",
+	};
+	int r = FAIL;
 
 	switch (how) {
 	case DAXCTL_MOVABLE:
-		cmd = "daxctl reconfigure-device --mode=system-ram " DAX_DEV;
+		r = daxctl_ok("reconfigure-device --mode=system-ram");
 		break;
 	case DAXCTL_KERNEL:
-		if (daxctl_add_kernel_zone() != PASS)
-			return FAIL;
-		cmd = "online_kernel";
+		r = daxctl_add_kernel_zone();
 		break;
 	case DAXCTL_NO_ONLINE:
-		if (daxctl_add_then_online() != PASS)
-			return FAIL;
-		cmd = "daxctl online-memory " DAX_DEV;
+		r = daxctl_add_then_online();
 		break;
 	case KERNEL_AUTO:
-		if (kmem_takes_device() != PASS)
-			return FAIL;
+		r = kmem_takes_device();
 		break;
 	}
-	if (how == DAXCTL_MOVABLE && sh_ok(cmd) != PASS)
-		return FAIL;
+	if (r != PASS)
+		return r;
 	CHECK(node_in("has_memory", dax_node),
-	      "node %d has no memory online after '%s'", dax_node, cmd);
+	      "node %d has no memory online after %s", dax_node, how_name[how]);
 	info("node %d: %ld kB", dax_node, node_meminfo_kb(dax_node, "MemTotal"));
 	return PASS;
 }
@@ -260,21 +351,21 @@ static long zone_managed(int nid, const char *zone)
 }
 
 /* All of the node's memory in ZONE_MOVABLE (or in a kernel zone). */
-static int check_zone(bool movable)
+static int check_zone(int nid, bool movable)
 {
-	long mov = zone_managed(dax_node, "Movable");
-	long normal = zone_managed(dax_node, "Normal");
+	long mov = zone_managed(nid, "Movable");
+	long normal = zone_managed(nid, "Normal");
 
-	info("node %d: Movable %ld pages, Normal %ld pages", dax_node, mov,
+	info("node %d: Movable %ld pages, Normal %ld pages", nid, mov,
 	     normal);
 	if (movable)
 		CHECK(mov > 0 && normal <= 0,
 		      "node %d: Movable %ld pages, Normal %ld: not onlined movable",
-		      dax_node, mov, normal);
+		      nid, mov, normal);
 	else
 		CHECK(normal > 0 && mov <= 0,
 		      "node %d: Normal %ld pages, Movable %ld: not in a kernel zone",
-		      dax_node, normal, mov);
+		      nid, normal, mov);
 	return PASS;
 }
 
@@ -283,7 +374,7 @@ static int check_zone(bool movable)
  * nodes (the real numactl), move_pages() to it, and a task that takes most
  * of system RAM put no page there.
  */
-static int check_isolated(void)
+static int check_isolated(int nid)
 {
 	long hist[HIST_LEN], n, before;
 	int status[16], nodes[16], r, i;
@@ -291,37 +382,37 @@ static int check_isolated(void)
 	struct holder h;
 	char *p;
 
-	CHECK(node_in("has_spm", dax_node), "node %d is not in has_spm",
-	      dax_node);
-	before = node_vmstat(dax_node, "nr_anon_pages") +
-		 node_vmstat(dax_node, "nr_file_pages");
+	CHECK(node_in("has_spm", nid), "node %d is not in has_spm",
+	      nid);
+	before = node_vmstat(nid, "nr_anon_pages") +
+		 node_vmstat(nid, "nr_file_pages");
 
 	p = map_touch(64 * MiB);
 	CHECK(p, "mmap: %s", strerror(errno));
 	n = pages_nodes(0, p, 64 * MiB, hist);
 	CHECK(n > 0, "move_pages query failed");
 	info("anonymous 64 MiB: %s", HIST(hist));
-	CHECK(!hist[dax_node], "anonymous memory: %ld of %ld pages on node %d",
-	      hist[dax_node], n, dax_node);
+	CHECK(!hist[nid], "anonymous memory: %ld of %ld pages on node %d",
+	      hist[nid], n, nid);
 
 	for (i = 0; i < 16; i++) {
 		pages[i] = p + i * PAGE_SZ;
-		nodes[i] = dax_node;
+		nodes[i] = nid;
 	}
 	r = sys_move_pages(0, 16, pages, nodes, status, MPOL_MF_MOVE);
 	n = pages_nodes(0, p, 16 * PAGE_SZ, hist);
-	info("move_pages() to node %d: %d, status[0] %d; now %s", dax_node,
+	info("move_pages() to node %d: %d, status[0] %d; now %s", nid,
 	     r, status[0], HIST(hist));
-	CHECK(n == 16 && !hist[dax_node],
+	CHECK(n == 16 && !hist[nid],
 	      "move_pages() to node %d moved %ld of 16 pages there",
-	      dax_node, hist[dax_node]);
+	      nid, hist[nid]);
 	munmap(p, 64 * MiB);
 
 	r = interleave_all_touch("64M", hist);
 	if (r != PASS)
 		return r;
-	CHECK(!hist[dax_node], "numactl --interleave=all: %ld pages on node %d",
-	      hist[dax_node], dax_node);
+	CHECK(!hist[nid], "numactl --interleave=all: %ld pages on node %d",
+	      hist[nid], nid);
 
 	/* 1.2 GiB of the 2 GiB of system RAM, as another process. */
 	r = start_holder(1200 * MiB, MPOL_DEFAULT, 0, &h);
@@ -331,12 +422,12 @@ static int check_isolated(void)
 	release_holder(&h);
 	CHECK(n > 0, "move_pages query of the holder failed");
 	info("1200 MiB holder: %s", HIST(hist));
-	CHECK(!hist[dax_node], "under sysram pressure: %ld pages on node %d",
-	      hist[dax_node], dax_node);
-	n = node_vmstat(dax_node, "nr_anon_pages") +
-	    node_vmstat(dax_node, "nr_file_pages");
+	CHECK(!hist[nid], "under sysram pressure: %ld pages on node %d",
+	      hist[nid], nid);
+	n = node_vmstat(nid, "nr_anon_pages") +
+	    node_vmstat(nid, "nr_file_pages");
 	CHECK(n <= before, "node %d: %ld anonymous and file pages, %ld before",
-	      dax_node, n, before);
+	      nid, n, before);
 	return PASS;
 }
 
@@ -355,28 +446,34 @@ static long online_calls(int nid)
 	return v;
 }
 
+/* node_online() was called once, for node nid, and for no other node. */
+static int check_node_online_once(int nid)
+{
+	long calls = online_calls(nid), others = 0;
+	int other;
+
+	for (other = 0; other < nr_node_ids; other++)
+		if (other != nid)
+			others += online_calls(other);
+	info("node_online(): %ld calls for node %d, %ld for others", calls,
+	     nid, others);
+	CHECK(calls == 1 && !others,
+	      "node_online() called %ld times for node %d, %ld for other nodes; expected 1 and 0",
+	      calls, nid, others);
+	return PASS;
+}
+
 /* A hot-add onto the marked node calls node_online() once, for it. */
 static int add_with_node_online(enum dax_online how)
 {
-	long calls, others = 0;
-	int r, nid;
+	int r;
 
 	r = attach_pinned(NODE_ONLINE_POLICY, NULL, "test_node_online");
-	if (r != PASS)
-		return r;
-	r = dax_add(how);
-	if (r != PASS)
-		return r;
-	calls = online_calls(dax_node);
-	for (nid = 0; nid < nr_node_ids; nid++)
-		if (nid != dax_node)
-			others += online_calls(nid);
-	info("node_online(): %ld calls for node %d, %ld for others", calls,
-	     dax_node, others);
-	CHECK(calls == 1 && !others,
-	      "node_online() called %ld times for node %d, %ld for other nodes; expected 1 and 0",
-	      calls, dax_node, others);
-	return detach("test_node_online");
+	if (r == PASS)
+		r = dax_add(how);
+	if (r == PASS)
+		r = check_node_online_once(dax_node);
+	return r == PASS ? detach("test_node_online") : r;
 }
 
 static int set_spm_nodes(const char *list)
@@ -418,9 +515,9 @@ static int test_declared_at_boot(void)
 	      dax_node);
 	r = add_with_node_online(DAXCTL_NO_ONLINE);
 	if (r == PASS)
-		r = check_zone(true);
+		r = check_zone(dax_node, true);
 	if (r == PASS)
-		r = check_isolated();
+		r = check_isolated(dax_node);
 	return r;
 }
 
@@ -434,9 +531,9 @@ static int test_auto_online_boot(void)
 	CHECK(node_in("has_spm", dax_node), "node %d is not marked", dax_node);
 	r = add_with_node_online(KERNEL_AUTO);
 	if (r == PASS)
-		r = check_zone(true);
+		r = check_zone(dax_node, true);
 	if (r == PASS)
-		r = check_isolated();
+		r = check_isolated(dax_node);
 	return r;
 }
 
@@ -459,7 +556,7 @@ static int test_mark_outlives_memory(void)
 	      "node %d left has_spm with its memory", dax_node);
 	r = dax_add(DAXCTL_MOVABLE);
 	if (r == PASS)
-		r = check_isolated();
+		r = check_isolated(dax_node);
 	return r;
 }
 
@@ -518,9 +615,9 @@ static int test_declared_at_runtime(void)
 	      dax_node, buf, SPM_NODES_FILE);
 	r = add_with_node_online(KERNEL_AUTO);
 	if (r == PASS)
-		r = check_zone(true);
+		r = check_zone(dax_node, true);
 	if (r == PASS)
-		r = check_isolated();
+		r = check_isolated(dax_node);
 	return r;
 }
 
@@ -543,9 +640,9 @@ static int test_declared_by_driver(void)
 	      dax_node);
 	r = dax_add(KERNEL_AUTO);
 	if (r == PASS)
-		r = check_zone(true);
+		r = check_zone(dax_node, true);
 	if (r == PASS)
-		r = check_isolated();
+		r = check_isolated(dax_node);
 	return r;
 }
 
@@ -604,7 +701,7 @@ static int test_offline_with_users(void)
 	if (r == PASS)
 		r = dax_add(DAXCTL_KERNEL);
 	if (r == PASS)
-		r = check_zone(false);
+		r = check_zone(dax_node, false);
 	if (r != PASS)
 		return r;
 	p = map_policy(USER_LEN, MPOL_BIND, NODE_BIT(dax_node), true);
@@ -622,7 +719,7 @@ static int test_offline_with_users(void)
 	      "module %s: %s, expected 64 pages on node %d", cmd, RES(&res),
 	      dax_node);
 
-	r = sh("daxctl offline-memory " DAX_DEV, out, sizeof(out));
+	r = daxctl("offline-memory", out, sizeof(out));
 	CHECK(r != 0, "daxctl offline-memory succeeded with 64 unmovable pages on node %d",
 	      dax_node);
 	CHECK(node_in("has_memory", dax_node),
@@ -637,7 +734,7 @@ static int test_offline_with_users(void)
 
 	CHECK(!write_file("/sys/kernel/debug/spm_test/held", "0"),
 	      "cannot free the module's pages");
-	r = sh("daxctl offline-memory " DAX_DEV, out, sizeof(out));
+	r = daxctl("offline-memory", out, sizeof(out));
 	CHECK(r == 0, "daxctl offline-memory with only movable pages left: %.300s",
 	      out);
 	n = pages_nodes(0, p, USER_LEN, hist);
@@ -695,3 +792,84 @@ static int test_spm_store_vs_remove(void)
 
 TEST_HOTPLUG(hotremove_spm_store_race, "writes to nodeN/spm during the node's hot-remove: it completes, 5 rounds",
 	     need_hotplug, test_spm_store_vs_remove, hotplug_cleanup);
+
+/*
+ * A CXL memory device (run-guest.sh --cxl): its window is a node of its
+ * own, named in spm_nodes=, with no memory at boot.  cxl create-region
+ * makes a persistent memory region of the device (QEMU 7.2 has no
+ * volatile CXL memory), ndctl a devdax namespace on it, daxctl hands that
+ * to the kmem driver: movable, isolated, node_online() once.
+ */
+static char cxl_dax[32];
+
+static int need_cxl(void)
+{
+	int r = need_hotplug();
+
+	if (r != PASS)
+		return r;
+	CHECK(!access("/sys/bus/cxl/devices/mem0", F_OK),
+	      "no CXL memory device mem0 (not the CXL guest, or cxl_pci did not probe)");
+	return PASS;
+}
+
+static void cleanup_cxl(void)
+{
+	char cmd[96], out[2048];
+
+	if (cxl_dax[0]) {
+		snprintf(cmd, sizeof(cmd),
+			 "daxctl reconfigure-device --mode=devdax --force %s",
+			 cxl_dax);
+		sh(cmd, out, sizeof(out));
+	}
+	hotplug_cleanup();
+}
+
+static int test_cxl_region(void)
+{
+	char out[8192], cmd[160], region[32], nd_region[32];
+	int node = -1, r;
+
+	r = sh("cxl create-region -m -d decoder0.0 -w 1 -t pmem mem0", out,
+	       sizeof(out));
+	CHECK(r == 0 && !json_str(out, "region", region, sizeof(region)),
+	      "cxl create-region: exit %d: %.400s", r, out);
+	/* Its libnvdimm region, on the bus the CXL nvdimm bridge provides. */
+	r = sh("ndctl list -R -b CXL", out, sizeof(out));
+	CHECK(r == 0 && !json_str(out, "dev", nd_region, sizeof(nd_region)),
+	      "no libnvdimm region on the CXL bus for %s: %.300s", region, out);
+	snprintf(cmd, sizeof(cmd), "ndctl create-namespace -r %s --mode=devdax",
+		 nd_region);
+	r = sh(cmd, out, sizeof(out));
+	CHECK(r == 0 && !json_str(out, "chardev", cxl_dax, sizeof(cxl_dax)) &&
+	      !json_int(out, "target_node", &node),
+	      "%s: exit %d: %.400s", cmd, r, out);
+	info("CXL %s -> %s -> %s, node %d", region, nd_region, cxl_dax, node);
+	CHECK(node >= 0 && node < MAX_NODES && node != dax_node &&
+	      (spm_nodes & NODE_BIT(node)),
+	      "the CXL memory's node %d is not an SPM node of its own", node);
+	CHECK(!node_in("has_memory", node), "node %d has memory before the kmem driver",
+	      node);
+
+	r = attach_pinned(NODE_ONLINE_POLICY, NULL, "test_node_online");
+	if (r != PASS)
+		return r;
+	snprintf(cmd, sizeof(cmd), "daxctl reconfigure-device --mode=system-ram %s",
+		 cxl_dax);
+	r = sh_ok(cmd);
+	if (r == PASS)
+		r = check_node_online_once(node);
+	if (r == PASS)
+		r = detach("test_node_online");
+	if (r != PASS)
+		return r;
+	info("node %d: %ld kB", node, node_meminfo_kb(node, "MemTotal"));
+	r = check_zone(node, true);
+	if (r == PASS)
+		r = check_isolated(node);
+	return r;
+}
+
+TEST_HOTPLUG(hotadd_cxl_region, "cxl create-region, a devdax namespace, kmem: the CXL node is movable, isolated, node_online() once",
+	     need_cxl, test_cxl_region, cleanup_cxl);

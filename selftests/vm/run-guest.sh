@@ -6,7 +6,8 @@
 #   run-guest.sh [--kernel BZIMAGE] [--initrd CPIO.GZ] [--out DIR]
 #                [--append "extra kernel cmdline"] [--args "runner args"]
 #                [--demo | --bench "bench args"] [--cpuless N]
-#                [--spm NODELIST] [--hmat] [--nvdimm] [--icount] [--verbose]
+#                [--spm NODELIST] [--hmat] [--nvdimm] [--cxl] [--icount]
+#                [--verbose]
 #
 # Builds nothing (make does).  Topology: node 0 = cpu0 + 1 GiB, node 1 =
 # cpu1 + 1 GiB, then --cpuless (default 2) CPU-less nodes sharing 2 GiB,
@@ -17,7 +18,16 @@
 # targets of nodes 0 and 1.  --nvdimm adds one more node, after the
 # CPU-less ones, with neither CPUs nor memory at boot, and a 512 MiB NVDIMM
 # (-machine nvdimm=on, no label area) whose memory is on that node: what
-# ndctl and daxctl hand to the kmem driver.  The console
+# ndctl and daxctl hand to the kmem driver.  --cxl adds a CXL type-3
+# device with 512 MiB of persistent memory behind a 4 GiB CXL window
+# (-machine q35,cxl=on); the kernel makes the window a node of its own,
+# the next after the others, with no memory until cxl create-region and
+# the kmem driver put some there.  QEMU 7.2 needs two work-arounds: its
+# CXL mailbox answers the event interrupt policy with zeroes, so cxl_pci
+# fails to probe unless the guest runs without MSI (pci=nomsi); and the
+# kernel refuses to commit a region on a CPU that says it runs under a
+# hypervisor, since it cannot invalidate the CPU caches there (-cpu
+# qemu64,-hypervisor).  The console
 # goes to DIR/guest.log, the runner's own output (second serial port) to
 # DIR/runner.log.
 #
@@ -48,6 +58,7 @@ spm=2-3
 icount=0
 hmat=0
 nvdimm=0
+cxl=0
 timeout=${SPM_TIMEOUT:-900}
 accel=${SPM_ACCEL:-tcg}
 
@@ -70,6 +81,7 @@ while [ $# -gt 0 ]; do
 	--icount) icount=1; shift ;;
 	--hmat) hmat=1; shift ;;
 	--nvdimm) nvdimm=1; shift ;;
+	--cxl) cxl=1; shift ;;
 	--verbose|-v) verbose=1; shift ;;
 	-h|--help) usage ;;
 	*) echo "run-guest.sh: unknown argument '$1'" >&2; usage ;;
@@ -97,6 +109,7 @@ esac
 	{ echo "run-guest.sh: --cpuless takes 1 to 126, not $cpuless" >&2; exit 2; }
 
 cmdline="console=ttyS0 panic=-1 oops=panic"
+[ $cxl = 1 ] && cmdline+=" pci=nomsi"
 [ -n "$spm" ] && cmdline+=" spm_nodes=$spm"
 cmdline+=" brd.rd_nr=1 brd.rd_size=65536"
 [ -n "$append" ] && cmdline+=" $append"
@@ -110,8 +123,10 @@ machine=pc,max-ram-below-4g=2G initiator= ram_mb=$((2048 + cpuless_mb * cpuless)
 [ $hmat = 1 ] && machine+=,hmat=on initiator=,initiator=0
 memory=${ram_mb}M
 [ $nvdimm = 1 ] && machine+=,nvdimm=on memory=${ram_mb}M,slots=2,maxmem=$((ram_mb + 1024))M
+cpu=()
+[ $cxl = 1 ] && machine=${machine/#pc,/q35,}",cxl=on" cpu=(-cpu qemu64,-hypervisor)
 qemu=(qemu-system-x86_64
-	-machine "$machine" -accel "$accel"
+	-machine "$machine" -accel "$accel" "${cpu[@]}"
 	-smp 2,sockets=2,cores=1,threads=1 -m "$memory"
 	-object memory-backend-ram,id=m0,size=1G
 	-object memory-backend-ram,id=m1,size=1G
@@ -125,6 +140,17 @@ nvdimm_node=$((2 + cpuless))
 [ $nvdimm = 1 ] && qemu+=(-numa "node,nodeid=$nvdimm_node$initiator"
 	-object memory-backend-ram,id=nvm0,size=512M
 	-device "nvdimm,id=nvdimm0,memdev=nvm0,node=$nvdimm_node")
+if [ $cxl = 1 ]; then
+	truncate -s 0 "$out/cxl-mem0.raw" "$out/cxl-lsa0.raw"
+	truncate -s 512M "$out/cxl-mem0.raw"
+	truncate -s 256M "$out/cxl-lsa0.raw"
+	qemu+=(-object "memory-backend-file,id=cxl-mem0,share=on,mem-path=$out/cxl-mem0.raw,size=512M"
+	       -object "memory-backend-file,id=cxl-lsa0,share=on,mem-path=$out/cxl-lsa0.raw,size=256M"
+	       -device pxb-cxl,bus_nr=12,bus=pcie.0,id=cxl.1
+	       -device cxl-rp,port=0,bus=cxl.1,id=cxl_rp0,chassis=0,slot=2
+	       -device cxl-type3,bus=cxl_rp0,memdev=cxl-mem0,lsa=cxl-lsa0,id=cxl-pmem0
+	       -M cxl-fmw.0.targets.0=cxl.1,cxl-fmw.0.size=4G)
+fi
 # Latency (ns) and bandwidth from each CPU node to each node.
 for ((i = 0; hmat == 1 && i < 2; i++)); do
 	for ((n = 0; n < 2 + cpuless + nvdimm; n++)); do
