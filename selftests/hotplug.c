@@ -476,6 +476,30 @@ static int add_with_node_online(enum dax_online how)
 	return r == PASS ? detach("test_node_online") : r;
 }
 
+/*
+ * Add the NVDIMM's memory as how says, node_online() counted if
+ * count_online: it must be movable and isolated.
+ */
+static int add_isolated(enum dax_online how, bool count_online)
+{
+	int r = count_online ? add_with_node_online(how) : dax_add(how);
+
+	if (r == PASS)
+		r = check_zone(dax_node, true);
+	if (r == PASS)
+		r = check_isolated(dax_node);
+	return r;
+}
+
+/* The boot SPM nodes and the NVDIMM's node, as a node list. */
+static const char *marked_list(void)
+{
+	static char buf[96];
+
+	snprintf(buf, sizeof(buf), "%s,%d", boot_spm, dax_node);
+	return buf;
+}
+
 static int set_spm_nodes(const char *list)
 {
 	int r = write_file(SPM_NODES_FILE, list);
@@ -496,29 +520,19 @@ static int unmark(void)
 
 static void hotplug_cleanup(void)
 {
-	char buf[96];
-
 	dax_give_back();
 	write_file(AUTO_ONLINE, "offline");
 	write_file("/sys/kernel/debug/spm_test/held", "0");
-	snprintf(buf, sizeof(buf), "%s,%d", boot_spm, dax_node);
-	write_file(SPM_NODES_FILE, buf);
+	write_file(SPM_NODES_FILE, marked_list());
 	cleanup_policy();
 }
 
 static int test_declared_at_boot(void)
 {
-	int r;
-
 	CHECK(node_in("has_spm", dax_node) && !node_in("has_memory", dax_node),
 	      "node %d: not marked without memory, as spm_nodes= left it",
 	      dax_node);
-	r = add_with_node_online(DAXCTL_NO_ONLINE);
-	if (r == PASS)
-		r = check_zone(dax_node, true);
-	if (r == PASS)
-		r = check_isolated(dax_node);
-	return r;
+	return add_isolated(DAXCTL_NO_ONLINE, true);
 }
 
 TEST_HOTPLUG(hotadd_boot_daxctl, "spm_nodes= at boot, daxctl --no-online, then online-memory: movable, isolated, node_online() once",
@@ -526,15 +540,8 @@ TEST_HOTPLUG(hotadd_boot_daxctl, "spm_nodes= at boot, daxctl --no-online, then o
 
 static int test_auto_online_boot(void)
 {
-	int r;
-
 	CHECK(node_in("has_spm", dax_node), "node %d is not marked", dax_node);
-	r = add_with_node_online(KERNEL_AUTO);
-	if (r == PASS)
-		r = check_zone(dax_node, true);
-	if (r == PASS)
-		r = check_isolated(dax_node);
-	return r;
+	return add_isolated(KERNEL_AUTO, true);
 }
 
 TEST_HOTPLUG(hotadd_boot_auto_online, "spm_nodes= at boot, the kernel onlines at hot-add: movable, isolated",
@@ -566,7 +573,7 @@ TEST_HOTPLUG(hotadd_mark_outlives_memory, "a node stays SPM when its memory is r
 /* Without a mark the node is ordinary RAM at once, and stays so. */
 static int test_unmarked_window(void)
 {
-	char buf[96], path[128];
+	char path[128];
 	long hist[HIST_LEN];
 	int r;
 
@@ -585,10 +592,9 @@ static int test_unmarked_window(void)
 	r = write_file(path, "1");
 	CHECK(r == -EBUSY, "echo 1 > %s with memory online: %s, expected EBUSY",
 	      path, r ? strerror(-r) : "success");
-	snprintf(buf, sizeof(buf), "%s,%d", boot_spm, dax_node);
-	r = write_file(SPM_NODES_FILE, buf);
+	r = write_file(SPM_NODES_FILE, marked_list());
 	CHECK(r == -EBUSY, "echo %s > %s with memory online: %s, expected EBUSY",
-	      buf, SPM_NODES_FILE, r ? strerror(-r) : "success");
+	      marked_list(), SPM_NODES_FILE, r ? strerror(-r) : "success");
 	CHECK(!node_in("has_spm", dax_node), "node %d marked with memory online",
 	      dax_node);
 	return PASS;
@@ -599,7 +605,6 @@ TEST_HOTPLUG(hotadd_unmarked_window, "an unmarked node is ordinary RAM from its 
 
 static int test_declared_at_runtime(void)
 {
-	char buf[96];
 	int r;
 
 	r = unmark();
@@ -607,18 +612,12 @@ static int test_declared_at_runtime(void)
 		return r;
 	CHECK(!node_dir_exists(dax_node), "node%d/ exists without memory",
 	      dax_node);
-	snprintf(buf, sizeof(buf), "%s,%d", boot_spm, dax_node);
-	r = set_spm_nodes(buf);
+	r = set_spm_nodes(marked_list());
 	if (r != PASS)
 		return r;
 	CHECK(node_in("has_spm", dax_node), "node %d not in has_spm after echo %s > %s",
-	      dax_node, buf, SPM_NODES_FILE);
-	r = add_with_node_online(KERNEL_AUTO);
-	if (r == PASS)
-		r = check_zone(dax_node, true);
-	if (r == PASS)
-		r = check_isolated(dax_node);
-	return r;
+	      dax_node, marked_list(), SPM_NODES_FILE);
+	return add_isolated(KERNEL_AUTO, true);
 }
 
 TEST_HOTPLUG(hotadd_runtime_auto_online, "a possible node declared in /sys/kernel/mm/spm/nodes, then auto-onlined: isolated",
@@ -638,12 +637,7 @@ static int test_declared_by_driver(void)
 	      strerror(-r));
 	CHECK(node_in("has_spm", dax_node), "node %d not marked by spm_set_node()",
 	      dax_node);
-	r = dax_add(KERNEL_AUTO);
-	if (r == PASS)
-		r = check_zone(dax_node, true);
-	if (r == PASS)
-		r = check_isolated(dax_node);
-	return r;
+	return add_isolated(KERNEL_AUTO, false);
 }
 
 TEST_HOTPLUG(hotadd_driver_declares, "a driver's spm_set_node() before the hot-add: isolated from the first page",

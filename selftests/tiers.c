@@ -107,25 +107,46 @@ struct demote_run {
 };
 
 /*
+ * On CPU 0 from now on, TIER_LEN of anonymous memory bound to node 0
+ * (MPOL_BIND with mode_flags), each page written with its number.  NULL
+ * after fail().
+ */
+static char *node0_pages(int mode_flags)
+{
+	cpu_set_t cpu0;
+	size_t off;
+	char *p;
+
+	CPU_ZERO(&cpu0);
+	CPU_SET(0, &cpu0);
+	if (sched_setaffinity(0, sizeof(cpu0), &cpu0)) {
+		fail("sched_setaffinity: %s", strerror(errno));
+		return NULL;
+	}
+	p = map_policy(TIER_LEN, MPOL_BIND | mode_flags, NODE_BIT(0), true);
+	if (!p) {
+		fail("mbind to node 0: %s", strerror(errno));
+		return NULL;
+	}
+	for (off = 0; off < TIER_LEN; off += PAGE_SZ)
+		p[off] = (char)(off / PAGE_SZ);
+	return p;
+}
+
+/*
  * In TIER_CG, on CPU 0: TIER_LEN of anonymous memory on node 0, then
  * proactive reclaim of the cgroup with demotion on; where the pages are.
  */
 static int demote_in_cgroup(void *arg)
 {
 	struct demote_run *run = arg;
-	cpu_set_t cpu0;
 	size_t off;
 	char *p;
 	int r;
 
-	CPU_ZERO(&cpu0);
-	CPU_SET(0, &cpu0);
-	CHECK(!sched_setaffinity(0, sizeof(cpu0), &cpu0),
-	      "sched_setaffinity: %s", strerror(errno));
-	p = map_policy(TIER_LEN, MPOL_BIND, NODE_BIT(0), true);
-	CHECK(p, "mbind to node 0: %s", strerror(errno));
-	for (off = 0; off < TIER_LEN; off += PAGE_SZ)
-		p[off] = (char)(off / PAGE_SZ);
+	p = node0_pages(0);
+	if (!p)
+		return FAIL;
 	pages_nodes(0, p, TIER_LEN, run->before);
 	r = write_file(CGROUP_ROOT "/" TIER_CG "/memory.reclaim",
 		       TIER_RECLAIM);
@@ -187,19 +208,35 @@ static int test_demotion_refused(void)
 TEST(demotion_refused, "no policy: reclaim demotes nothing onto SPM and moves nothing to other system RAM",
      need_tiers, test_demotion_refused, cleanup_tiers);
 
+/*
+ * hard_guardrail attached, admitting demotion; size bytes of memory the
+ * task in TIER_CG shares with the test.  NULL after fail().
+ */
+static void *admit_demotion(size_t size)
+{
+	void *p;
+
+	if (attach_pinned(HARD_POLICY, "--set allow_reasons=demotion",
+			  "hard_guardrail") != PASS)
+		return NULL;
+	p = mmap(NULL, size, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS,
+		 -1, 0);
+	if (p == MAP_FAILED) {
+		fail("mmap: %s", strerror(errno));
+		return NULL;
+	}
+	return p;
+}
+
 static int test_demotion_admitted(void)
 {
 	struct demote_run *run;
 	long demoted, on_spm;
 	int r;
 
-	r = attach_pinned(HARD_POLICY, "--set allow_reasons=demotion",
-			  "hard_guardrail");
-	if (r != PASS)
-		return r;
-	run = mmap(NULL, sizeof(*run), PROT_READ | PROT_WRITE,
-		   MAP_SHARED | MAP_ANONYMOUS, -1, 0);
-	CHECK(run != MAP_FAILED, "mmap: %s", strerror(errno));
+	run = admit_demotion(sizeof(*run));
+	if (!run)
+		return FAIL;
 	r = demote(run, &demoted);
 	on_spm = hist_on(run->after, spm_nodes);
 	if (r == PASS && (on_spm < 1024 || demoted < on_spm))
@@ -233,21 +270,13 @@ struct promote_run {
 static int promote_in_cgroup(void *arg)
 {
 	struct promote_run *run = arg;
-	cpu_set_t cpu0;
 	size_t off;
 	char *p;
 	int r;
 
-	CPU_ZERO(&cpu0);
-	CPU_SET(0, &cpu0);
-	CHECK(!sched_setaffinity(0, sizeof(cpu0), &cpu0),
-	      "sched_setaffinity: %s", strerror(errno));
-	p = map_policy(TIER_LEN, MPOL_BIND | MPOL_F_NUMA_BALANCING,
-		       NODE_BIT(0), true);
-	CHECK(p, "mbind(MPOL_BIND | MPOL_F_NUMA_BALANCING) to node 0: %s",
-	      strerror(errno));
-	for (off = 0; off < TIER_LEN; off += PAGE_SZ)
-		p[off] = (char)(off / PAGE_SZ);
+	p = node0_pages(MPOL_F_NUMA_BALANCING);
+	if (!p)
+		return FAIL;
 	r = write_file(DEMOTION, "true");
 	if (!r)
 		r = write_file(CGROUP_ROOT "/" TIER_CG "/memory.reclaim",
@@ -278,13 +307,9 @@ static int test_promotion(void)
 	struct promote_run *run;
 	int r;
 
-	r = attach_pinned(HARD_POLICY, "--set allow_reasons=demotion",
-			  "hard_guardrail");
-	if (r != PASS)
-		return r;
-	run = mmap(NULL, sizeof(*run), PROT_READ | PROT_WRITE,
-		   MAP_SHARED | MAP_ANONYMOUS, -1, 0);
-	CHECK(run != MAP_FAILED, "mmap: %s", strerror(errno));
+	run = admit_demotion(sizeof(*run));
+	if (!run)
+		return FAIL;
 	r = in_cgroup(TIER_CG, promote_in_cgroup, run);
 	promoted = proc_vmstat("pgpromote_success") - promoted;
 	on_spm = hist_on(run->demoted, spm_nodes);
