@@ -378,6 +378,7 @@ static int check_isolated(int nid)
 {
 	long hist[HIST_LEN], n, before;
 	int status[16], nodes[16], r, i;
+	size_t len;
 	void *pages[16];
 	struct holder h;
 	char *p;
@@ -414,14 +415,26 @@ static int check_isolated(int nid)
 	CHECK(!hist[nid], "numactl --interleave=all: %ld pages on node %d",
 	      hist[nid], nid);
 
-	/* 1.2 GiB of the 2 GiB of system RAM, as another process. */
-	r = start_holder(1200 * MiB, MPOL_DEFAULT, 0, &h);
+	/*
+	 * Most of system RAM's free memory, at most 1200 MiB, as another
+	 * process: the victim if memory runs out after all (the harness's
+	 * -1000 would make it unkillable, and the kernel panic).
+	 */
+	len = 0;
+	for (i = 0; i < MAX_NODES; i++)
+		if (sysram_nodes & NODE_BIT(i))
+			len += node_meminfo_kb(i, "MemFree") * KiB / 10 * 6;
+	if (len > 1200 * MiB)
+		len = 1200 * MiB;
+	write_file("/proc/self/oom_score_adj", "1000");
+	r = start_holder(len, MPOL_DEFAULT, 0, &h);
+	write_file("/proc/self/oom_score_adj", "-1000");
 	if (r != PASS)
 		return r;
-	n = pages_nodes(h.pid, h.addr, 1200 * MiB, hist);
+	n = pages_nodes(h.pid, h.addr, len, hist);
 	release_holder(&h);
 	CHECK(n > 0, "move_pages query of the holder failed");
-	info("1200 MiB holder: %s", HIST(hist));
+	info("%zu MiB holder: %s", len / MiB, HIST(hist));
 	CHECK(!hist[nid], "under sysram pressure: %ld pages on node %d",
 	      hist[nid], nid);
 	n = node_vmstat(nid, "nr_anon_pages") +
