@@ -217,15 +217,15 @@ static int need_hotplug(void)
 
 /*
  * The kmem driver takes the device as it would at boot or from a udev
- * rule, with auto_online_blocks "online": the kernel onlines the memory
- * as it adds it, in the zone the kernel picks.  (daxctl refuses to
- * reconfigure a device while the kernel auto-onlines.)
+ * rule, with auto_online_blocks set to policy: the kernel onlines the
+ * memory as it adds it.  (daxctl refuses to reconfigure a device while the
+ * kernel auto-onlines.)
  */
-static int kmem_takes_device(void)
+static int kmem_takes_device(const char *policy)
 {
 	int r;
 
-	CHECK(!write_file(AUTO_ONLINE, "online"), "cannot write %s", AUTO_ONLINE);
+	CHECK(!write_file(AUTO_ONLINE, policy), "cannot write %s", AUTO_ONLINE);
 	r = write_file("/sys/bus/dax/drivers/device_dax/unbind", nv_dax);
 	CHECK(!r, "unbinding %s from device_dax: %s", nv_dax, strerror(-r));
 	r = write_file("/sys/bus/dax/drivers/kmem/new_id", nv_dax);
@@ -294,7 +294,13 @@ static int daxctl_add_kernel_zone(void)
  * online_kernel, or the kernel onlines it as it adds it
  * (auto_online_blocks).
  */
-enum dax_online { DAXCTL_MOVABLE, DAXCTL_KERNEL, DAXCTL_NO_ONLINE, KERNEL_AUTO };
+enum dax_online {
+	DAXCTL_MOVABLE,
+	DAXCTL_KERNEL,
+	DAXCTL_NO_ONLINE,
+	KERNEL_AUTO,		/* auto_online_blocks=online: the kernel's zone */
+	KERNEL_AUTO_MOVABLE,	/* auto_online_blocks=online_movable */
+};
 
 static int dax_add(enum dax_online how)
 {
@@ -303,6 +309,7 @@ static int dax_add(enum dax_online how)
 		[DAXCTL_KERNEL] = "online_kernel",
 		[DAXCTL_NO_ONLINE] = "daxctl online-memory",
 		[KERNEL_AUTO] = "the kmem driver with auto_online_blocks=online",
+		[KERNEL_AUTO_MOVABLE] = "the kmem driver with auto_online_blocks=online_movable",
 	};
 	int r = FAIL;
 
@@ -317,7 +324,10 @@ static int dax_add(enum dax_online how)
 		r = daxctl_add_then_online();
 		break;
 	case KERNEL_AUTO:
-		r = kmem_takes_device();
+		r = kmem_takes_device("online");
+		break;
+	case KERNEL_AUTO_MOVABLE:
+		r = kmem_takes_device("online_movable");
 		break;
 	}
 	if (r != PASS)
@@ -590,9 +600,13 @@ static int test_unmarked_window(void)
 	long hist[HIST_LEN];
 	int r;
 
+	/*
+	 * Movable, so that the node can be given back: an ordinary node
+	 * onlined in a kernel zone may keep kernel memory that pins it.
+	 */
 	r = unmark();
 	if (r == PASS)
-		r = dax_add(KERNEL_AUTO);
+		r = dax_add(KERNEL_AUTO_MOVABLE);
 	if (r != PASS)
 		return r;
 	r = interleave_all_touch("64M", hist);
