@@ -3,7 +3,7 @@
 #   make deps     install the build and test dependencies (Debian packages)
 #   make kernel   build the patched guest kernel (VANILLA=1: without the series)
 #   make test     build everything, boot the guest and run every test suite
-#   make test-debug  the guest suite on a debug kernel (KASAN, lockdep,
+#   make test-debug  the guest suites on a debug kernel (KASAN, lockdep,
 #                 kmemleak: kernel-patches/debug.config), build/kbuild-debug
 #   make demo     boot the guest and print where allocations land
 #   make bench    what the series costs, side by side with vanilla 6.12
@@ -55,12 +55,16 @@ test: kernel
 demo: kernel
 	@$(SELFTESTS) demo
 
-# The guest suite on the debug kernel: a splat (KASAN, lockdep, kmemleak,
-# DEBUG_LIST, ...) fails it.  Everything runs several times slower there.
+# The guest suites on the debug kernel (the main guest's and the hot-add
+# guest's): a splat (KASAN, lockdep, kmemleak, DEBUG_LIST, ...) fails
+# them.  Everything runs several times slower there.
+DEBUG_SELFTESTS := $(MAKE) -s -C selftests KSRC=$(KSRC) KBUILD=$(BUILD)/kbuild-debug \
+		   BPF_KBUILD=$(SPM_KBUILD) OUT=$(BUILD)/selftests-debug
 test-debug: kernel
 	@./kernel-patches/build-kernel.sh --debug
-	@$(MAKE) -s -C selftests KSRC=$(KSRC) KBUILD=$(BUILD)/kbuild-debug 		BPF_KBUILD=$(SPM_KBUILD) OUT=$(BUILD)/selftests-debug \
-		TIMEOUT=5400 ARGS="-v -T 1800" APPEND="SPM_STRESS_CYCLES=200" run
+	@./selftests/vm/run-suites.sh \
+		"guest, debug kernel" "$(DEBUG_SELFTESTS) TIMEOUT=5400 ARGS='-v -T 1800' APPEND=SPM_STRESS_CYCLES=200 run" \
+		"guest, hot-add, debug kernel" "$(DEBUG_SELFTESTS) TIMEOUT=2400 ARGS='-v -T 1200' run-hotplug"
 
 # The benchmark's kernels (no debug checks), with and without the series,
 # each with its initramfs; the BPF objects are built against the test
