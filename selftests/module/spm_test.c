@@ -747,17 +747,15 @@ static ssize_t spm_test_node_write(struct file *file, const char __user *ubuf,
 				   size_t len, loff_t *ppos)
 {
 	char buf[32];
-	bool spm;
-	int nid, ret;
+	int nid, spm, ret;
 
 	if (len >= sizeof(buf))
 		return -EINVAL;
 	if (copy_from_user(buf, ubuf, len))
 		return -EFAULT;
 	buf[len] = '\0';
-	if (sscanf(buf, "%d %d", &nid, &ret) != 2 || (ret != 0 && ret != 1))
+	if (sscanf(buf, "%d %d", &nid, &spm) != 2 || (spm != 0 && spm != 1))
 		return -EINVAL;
-	spm = ret;
 #ifdef __GFP_SPM_NODE
 	ret = spm_set_node(nid, spm);
 #else
