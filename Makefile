@@ -90,7 +90,8 @@ install:
 
 check:
 	@cd kernel-patches && $(KSRC)/scripts/checkpatch.pl --strict --no-tree \
-		--terse *.patch && echo "  CHECK   checkpatch --strict: no findings"
+		--terse $$(grep -v '^#' series) && \
+		echo "  CHECK   checkpatch --strict: no findings"
 
 # Configurations users have, each compiled where the series lives, -Werror;
 # build/check-configs/VARIANT.log (VARIANTS="memcg-n distro": only those).

@@ -220,3 +220,48 @@ static int test_oom_score(void)
 }
 TEST(oom_score_sysram, "oom_score scales a task's memory by system RAM, as the OOM killer counts",
      need_spm, test_oom_score, NULL);
+
+static int test_watermarks(void)
+{
+	long min_free = read_num("/proc/sys/vm/min_free_kbytes");
+	long sys_min = zoneinfo_kb(sysram_nodes, "min");
+	long spm_min = zoneinfo_kb(spm_nodes, "min");
+
+	CHECK(min_free > 0 && sys_min > 0 && spm_min >= 0,
+	      "cannot read min_free_kbytes or /proc/zoneinfo");
+	info("min_free_kbytes %ld; min watermarks: system RAM %ld kB, SPM nodes %ld kB",
+	     min_free, sys_min, spm_min);
+	/* Each zone's share is rounded down: allow a page per zone or so. */
+	CHECK(sys_min >= min_free * 97 / 100,
+	      "system RAM zones reserve %ld kB of min_free_kbytes=%ld: the SPM nodes took a share",
+	      sys_min, min_free);
+	return PASS;
+}
+TEST(watermarks_sysram, "min_free_kbytes is split among system RAM zones only; SPM zones get the small cap of movable zones",
+     need_spm, test_watermarks, NULL);
+
+/*
+ * What boot left reserved on the SPM nodes: their zones' present pages
+ * that the page allocator does not manage.  Their own memory map (64 bytes
+ * a page) and node data belong there; the guest boots with
+ * log_buf_len=16M, which must not.
+ */
+static int test_boot_reserved(void)
+{
+	long present = zoneinfo_kb(spm_nodes, "present");
+	long managed = zoneinfo_kb(spm_nodes, "managed");
+	long reserved, memmap, limit;
+
+	CHECK(present > 0 && managed > 0, "no SPM zone in /proc/zoneinfo");
+	reserved = present - managed;
+	memmap = present / (PAGE_SZ / 64);
+	limit = memmap + 4 * 1024;
+	info("SPM nodes: present %ld kB, managed %ld kB, reserved %ld kB (memory map %ld kB)",
+	     present, managed, reserved, memmap);
+	CHECK(reserved <= limit,
+	      "boot left %ld kB of the SPM nodes reserved, more than their memory map (%ld kB) and 4 MiB",
+	      reserved, memmap);
+	return PASS;
+}
+TEST(boot_reserved_off_spm, "boot allocations (log_buf_len=16M among them) leave the SPM nodes their memory, but for their memory map",
+     need_spm, test_boot_reserved, NULL);

@@ -181,7 +181,8 @@ static int check_entry(void *arg)
 		return r;
 
 	/* Kernel requests: the flag and the node, as with hard_guardrail. */
-	snprintf(cmd, sizeof(cmd), "nid=%d mask=%d count=512", node_a, node_a);
+	snprintf(cmd, sizeof(cmd), "gfp=movable nid=%d mask=%d count=512",
+		 node_a, node_a);
 	r = mod_sysram(cmd, 512);
 	if (r != PASS)
 		return r;
@@ -292,31 +293,6 @@ static long sysram_free_kb(void)
 	return sum;
 }
 
-/*
- * Sum of a watermark ("min", "low", "high", or "boost": what the kernel
- * adds to them for a while after a fragmenting fallback) of the system RAM
- * zones.
- */
-static long sysram_wmark_kb(const char *which)
-{
-	static char buf[256 * 1024];
-	char *line, key[16];
-	long sum = 0, v;
-	int nid = -1;
-
-	if (spm_read_str("/proc/zoneinfo", buf, sizeof(buf)) < 0)
-		return -1;
-	for (line = strtok(buf, "\n"); line; line = strtok(NULL, "\n")) {
-		if (sscanf(line, "Node %d, zone", &nid) == 1)
-			continue;
-		if (sscanf(line, " %15s %ld", key, &v) == 2 &&
-		    !strcmp(key, which) && nid >= 0 &&
-		    (sysram_nodes & NODE_BIT(nid)))
-			sum += v;
-	}
-	return sum * (PAGE_SZ / KiB);
-}
-
 static void wait_flag(volatile bool *flag)
 {
 	while (!*flag)
@@ -374,7 +350,7 @@ static void __noreturn batch(struct spill *sp)
 		if (sp->exit)
 			break;
 		c->free_kb = sysram_free_kb();
-		c->boost_kb = sysram_wmark_kb("boost");
+		c->boost_kb = zoneinfo_kb(sysram_nodes, "boost");
 		touch(p + off, SPILL_CHUNK);
 		if (pages_nodes(0, p + off, SPILL_CHUNK, hist) < 0)
 			_exit(3);
@@ -489,7 +465,7 @@ static int test_spill(void)
 	CHECK(sp != MAP_FAILED, "mmap: %s", strerror(errno));
 
 	/* System RAM full but for SPILL_ROOM above the low watermarks. */
-	low_kb = sysram_wmark_kb("low");
+	low_kb = zoneinfo_kb(sysram_nodes, "low");
 	CHECK(low_kb > 0, "cannot read the watermarks in /proc/zoneinfo");
 	fpid = spawn(NULL, run_filler, sp, low_kb + SPILL_ROOM / KiB);
 	CHECK(fpid > 0, "fork: %s", strerror(errno));

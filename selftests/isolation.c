@@ -997,6 +997,34 @@ static int test_module_bulk(void)
 TEST(module_bulk, "module: the bulk allocator never hands out SPM pages unless admitted",
 	need_module, test_module_bulk, NULL);
 
+/*
+ * A preferred SPM node that the request may not use is not its first node:
+ * the bulk allocator fills the batch from system RAM at once rather than
+ * one page per call.
+ */
+static int test_module_bulk_batch(void)
+{
+	struct mod_result res;
+	char cmd[128];
+	int r;
+
+	snprintf(cmd, sizeof(cmd), "mode=bulk nid=%d count=%d", first_spm(),
+		 MOD_COUNT);
+	r = mod(cmd, &res);
+	if (r != PASS)
+		return r;
+	info("'%s': %s, %ld pages from the first call", cmd, RES(&res),
+	     res.batch);
+	CHECK(res.ok == MOD_COUNT && !hist_on(res.node, spm_nodes),
+	      "'%s': %s", cmd, RES(&res));
+	CHECK(res.batch >= MOD_COUNT / 2,
+	      "'%s': the first call returned %ld of %d pages: the bulk allocator fell back to one page per call",
+	      cmd, res.batch, MOD_COUNT);
+	return PASS;
+}
+TEST(module_bulk_batch, "module: the bulk allocator with an SPM preferred node fills its batch from system RAM in one call",
+	need_module, test_module_bulk_batch, NULL);
+
 static int test_module_vmalloc(void)
 {
 	char cmd[128];

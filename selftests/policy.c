@@ -100,6 +100,15 @@ static int test_hard_isolation(void)
 		if (r != PASS)
 			return r;
 	}
+	/*
+	 * The kernel refuses unmovable requests without the flag before any
+	 * policy is asked: a movable one naming the node is the policy's.
+	 */
+	snprintf(cmd, sizeof(cmd), "gfp=movable nid=%d mask=%d count=64", spm,
+		 spm);
+	r = mod_sysram(cmd, 64);
+	if (r != PASS)
+		return r;
 	/* Still attached: nothing in there ejected the policy. */
 	r = check_attached("hard_guardrail");
 	if (r != PASS)
@@ -133,9 +142,10 @@ static int test_hard_isolation(void)
 	      "'%s': %llu admissions of reason none for %d pages (reason:+admits/+denials %s)",
 	      cmd, v1.admit[r_none] - v0.admit[r_none],
 	      MOD_COUNT, verdicts_delta(&v0, &v1));
-	/* ...and each refused __GFP_THISNODE page one denial. */
+	/* ...and each refused movable __GFP_THISNODE page one denial. */
 	v0 = v1;
-	snprintf(cmd, sizeof(cmd), "spm=0 nid=%d thisnode=1 count=64", spm);
+	snprintf(cmd, sizeof(cmd), "gfp=movable nid=%d thisnode=1 count=64",
+		 spm);
 	if (mod(cmd, &res) != PASS)
 		return FAIL;
 	CHECK(res.ok == 0, "'%s': %ld pages allocated, expected none (%s)",
@@ -923,13 +933,21 @@ static int test_policy_admit_all(void)
 		return r;
 
 	/* The policy admits what the built-in rule refuses... */
-	snprintf(cmd, sizeof(cmd), "spm=0 nid=%d mask=%d count=%d", spm, spm,
+	snprintf(cmd, sizeof(cmd), "gfp=movable nid=%d mask=%d count=%d", spm,
+		 spm, MOD_COUNT);
+	r = mod_on(cmd, spm, MOD_COUNT);
+	if (r != PASS)
+		return r;
+	snprintf(cmd, sizeof(cmd), "gfp=movable nid=%d count=%d", spm,
 		 MOD_COUNT);
 	r = mod_on(cmd, spm, MOD_COUNT);
 	if (r != PASS)
 		return r;
-	snprintf(cmd, sizeof(cmd), "spm=0 nid=%d count=%d", spm, MOD_COUNT);
-	r = mod_on(cmd, spm, MOD_COUNT);
+
+	/* ...except unmovable memory without __GFP_SPM_NODE, never asked... */
+	snprintf(cmd, sizeof(cmd), "spm=0 nid=%d mask=%d count=%d", spm, spm,
+		 MOD_COUNT);
+	r = mod_sysram(cmd, MOD_COUNT);
 	if (r != PASS)
 		return r;
 
@@ -952,7 +970,8 @@ static int test_policy_admit_all(void)
 	r = enter_cpuset(NL(sysram_nodes, 1));
 	if (r != PASS)
 		return r;
-	snprintf(cmd, sizeof(cmd), "spm=0 nid=%d count=%d", spm, MOD_COUNT);
+	snprintf(cmd, sizeof(cmd), "gfp=movable nid=%d count=%d", spm,
+		 MOD_COUNT);
 	r = mod_sysram(cmd, MOD_COUNT);
 	if (r != PASS)
 		return r;
@@ -989,7 +1008,7 @@ static void cleanup_admit_all(void)
 	leave_cpuset();
 	reset_spm();
 }
-TEST(policy_admit_all, "an admit-all policy gets SPM pages only within the caller's mask and cpuset; anonymous memory stays local",
+TEST(policy_admit_all, "an admit-all policy gets movable SPM pages only within the caller's mask and cpuset, never unmovable ones without the flag; anonymous memory stays local",
 	need_test_policies, test_policy_admit_all, cleanup_admit_all);
 
 /*

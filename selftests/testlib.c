@@ -383,6 +383,8 @@ int module_alloc(const char *cmd, struct mod_result *res)
 			res->ok = v;
 		else if (sscanf(tok, "fail=%ld", &v) == 1)
 			res->fail = v;
+		else if (sscanf(tok, "batch=%ld", &res->batch) == 1)
+			;
 		else if (sscanf(tok, "ns=%lld", &res->ns) == 1)
 			;
 		else if (sscanf(tok, "n%d=%ld", &n, &v) == 2 && n >= 0 &&
@@ -724,4 +726,24 @@ int touch_main(const char *size)
 	}
 	printf("%s\n", hist_format(hist, buf, sizeof(buf)));
 	return 0;
+}
+
+long zoneinfo_kb(nodemask64 nodes, const char *which)
+{
+	static char buf[256 * 1024];
+	char *line, *save, key[16];
+	long sum = 0, v;
+	int nid = -1;
+
+	if (spm_read_str("/proc/zoneinfo", buf, sizeof(buf)) < 0)
+		return -1;
+	for (line = strtok_r(buf, "\n", &save); line;
+	     line = strtok_r(NULL, "\n", &save)) {
+		if (sscanf(line, "Node %d, zone", &nid) == 1)
+			continue;
+		if (sscanf(line, " %15s %ld", key, &v) == 2 &&
+		    !strcmp(key, which) && nid >= 0 && (nodes & NODE_BIT(nid)))
+			sum += v;
+	}
+	return sum * (PAGE_SZ / KiB);
 }

@@ -79,6 +79,13 @@ long read_num(const char *path);
 long node_vmstat(int nid, const char *key);
 long proc_vmstat(const char *key);
 long node_meminfo_kb(int nid, const char *key);
+/*
+ * Sum of a field of /proc/zoneinfo over the zones of nodes, in kB: a
+ * watermark ("min", "low", "high", or "boost": what the kernel adds to
+ * them for a while after a fragmenting fallback), "present", "managed".
+ * -1 if unreadable.
+ */
+long zoneinfo_kb(nodemask64 nodes, const char *which);
 
 /* Raw memory policy and migration system calls; -1 and errno on error. */
 long sys_mbind(void *addr, unsigned long len, int mode, nodemask64 mask,
@@ -154,6 +161,7 @@ struct mod_result {
 	long fail;
 	long node[MAX_NODES];
 	long long ns;		/* mode=loop: the loop's time */
+	long batch;		/* mode=bulk: pages of the first call */
 	/* irq_alongside=1: the pages the hard-IRQ timer asked for */
 	long irq_ok;
 	long irq_fail;

@@ -196,6 +196,8 @@ static long module_on(const char *args, int nid)
 
 static int test_wide_hard_module(void)
 {
+	unsigned long long admitted;
+	struct verdicts v0, v1;
 	char cmd[128];
 	long got;
 	int r;
@@ -203,15 +205,25 @@ static int test_wide_hard_module(void)
 	r = attach_pinned(HARD_POLICY, NULL, "hard_guardrail");
 	if (r != PASS)
 		return r;
+	if (read_verdicts(&v0) != PASS)
+		return FAIL;
 	snprintf(cmd, sizeof(cmd), "spm=1 nid=%d mask=%d count=64", high_spm,
 		 high_spm);
 	got = module_on(cmd, high_spm);
-	info("'%s': %ld on node %d", cmd, got, high_spm);
+	if (read_verdicts(&v1) != PASS)
+		return FAIL;
+	admitted = verdict_sum(&v1, true) - verdict_sum(&v0, true);
+	info("'%s': %ld on node %d, %llu admissions", cmd, got, high_spm,
+	     admitted);
 	CHECK(got == 64, "'%s' under hard_guardrail: %ld of 64 pages on node %d",
 	      cmd, got, high_spm);
+	/* One verdict per allocation and node, whatever the node id. */
+	CHECK(admitted == 64,
+	      "'%s': the policy admitted %llu times for 64 pages of node %d",
+	      cmd, admitted, high_spm);
 	return detach("hard_guardrail");
 }
-TEST_WIDE(wide_hard_module, "hard_guardrail: __GFP_SPM_NODE pages with nodemask {SPM node above 63} land there",
+TEST_WIDE(wide_hard_module, "hard_guardrail: __GFP_SPM_NODE pages with nodemask {SPM node above 63} land there, one admission each",
 	  need_wide, test_wide_hard_module, cleanup_policy);
 
 static int test_wide_kfunc(void)

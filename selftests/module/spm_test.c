@@ -14,7 +14,8 @@
  *	spm=0|1                            __GFP_SPM_NODE
  *	thisnode=0|1                       __GFP_THISNODE
  *	nofail=0|1                         __GFP_NOFAIL (page mode only)
- *	gfp=kernel|atomic                  GFP_KERNEL or GFP_ATOMIC
+ *	gfp=kernel|atomic|movable          GFP_KERNEL, GFP_ATOMIC, or
+ *	                                   GFP_KERNEL | __GFP_MOVABLE
  *	lowmem=N                           first hold node N below its low
  *	                                   watermark (loop only)
  *	irq_alongside=0|1                  page mode: meanwhile, a hard-IRQ
@@ -114,6 +115,7 @@ struct spm_test_req {
 	bool thisnode;
 	bool nofail;
 	bool atomic;
+	bool movable;
 	int lowmem_nid;
 	bool irq_alongside;
 	bool hold;
@@ -125,6 +127,7 @@ struct spm_test_run {
 	gfp_t gfp;
 	struct page **pages;
 	unsigned int nr;
+	unsigned int first_batch;	/* bulk: pages of the first call */
 	unsigned int *per_node;
 	u64 ns;
 	bool wrong_context;
@@ -209,11 +212,10 @@ static int spm_test_parse(char *cmd, struct spm_test_req *req)
 			if (ret)
 				return ret;
 		} else if (!strcmp(tok, "gfp")) {
-			if (!strcmp(val, "kernel"))
-				req->atomic = false;
-			else if (!strcmp(val, "atomic"))
-				req->atomic = true;
-			else
+			req->atomic = !strcmp(val, "atomic");
+			req->movable = !strcmp(val, "movable");
+			if (!req->atomic && !req->movable &&
+			    strcmp(val, "kernel"))
 				return -EINVAL;
 		} else {
 			return -EINVAL;
@@ -270,6 +272,8 @@ static int spm_test_gfp(const struct spm_test_req *req, gfp_t *gfp)
 	       __GFP_NOWARN;
 	if (req->thisnode)
 		*gfp |= __GFP_THISNODE;
+	if (req->movable)
+		*gfp |= __GFP_MOVABLE;
 	/* __GFP_NOFAIL and __GFP_RETRY_MAYFAIL contradict each other. */
 	if (req->nofail)
 		*gfp = (*gfp & ~__GFP_RETRY_MAYFAIL) | __GFP_NOFAIL;
@@ -338,6 +342,8 @@ static void spm_test_alloc_bulk(struct spm_test_run *run)
 		prev = filled;
 		filled = __alloc_pages_bulk(run->gfp, nid, mask, req->count,
 					    NULL, run->pages);
+		if (!prev)
+			run->first_batch = filled;
 		cond_resched();
 	} while (filled < req->count && filled > prev);
 	run->nr = filled;
@@ -509,6 +515,10 @@ static void spm_test_record(struct spm_test_run *run)
 		len += scnprintf(spm_test_result + len,
 				 sizeof(spm_test_result) - len, " ns=%llu",
 				 run->ns);
+	if (req->mode == SPM_TEST_BULK)
+		len += scnprintf(spm_test_result + len,
+				 sizeof(spm_test_result) - len, " batch=%u",
+				 run->first_batch);
 	if (run->irq_pages)
 		spm_test_record_irq(run, len);
 	else

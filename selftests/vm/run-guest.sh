@@ -112,6 +112,8 @@ cmdline="console=ttyS0 panic=-1 oops=panic"
 [ $cxl = 1 ] && cmdline+=" pci=nomsi"
 [ -n "$spm" ] && cmdline+=" spm_nodes=$spm"
 cmdline+=" brd.rd_nr=1 brd.rd_size=65536"
+# A boot allocation big enough to see where it lands (boot_reserved_off_spm).
+cmdline+=" log_buf_len=16M"
 [ -n "$append" ] && cmdline+=" $append"
 # The program and its arguments: commas for spaces, one kernel parameter.
 [ $prog != spm_selftest ] && cmdline+=" spm.prog=$prog"
