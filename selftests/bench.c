@@ -62,7 +62,6 @@
 #define PRESSURE_COUNT	5000
 
 #define BENCH_CGROUP	"bench/job"
-#define BENCH_EXT2_DEV	"/dev/ram0"
 #define BENCH_EXT2_MNT	"/tmp/bench_ext2"
 #define BENCH_EXT2_FILE	BENCH_EXT2_MNT "/file"
 #define BENCH_TMPFS_FILE "/tmp/bench_tmpfs"
@@ -173,16 +172,13 @@ static int fig_tmpfs_write(double *value)
 
 static int setup_ext2(void)
 {
-	char out[1024];
 	int fd, r;
 
 	if (access(BENCH_EXT2_FILE, R_OK) == 0)
 		return PASS;
-	r = run_cmd("mke2fs -q -F " BENCH_EXT2_DEV " 2>&1", out, sizeof(out));
-	CHECK(r == 0, "mke2fs %s: %d: %s", BENCH_EXT2_DEV, r, out);
-	mkdir(BENCH_EXT2_MNT, 0700);
-	CHECK(!mount(BENCH_EXT2_DEV, BENCH_EXT2_MNT, "ext2", 0, NULL),
-	      "mount ext2: %s", strerror(errno));
+	r = mount_ramdisk_ext2(BENCH_EXT2_MNT);
+	if (r != PASS)
+		return r;
 	fd = open(BENCH_EXT2_FILE, O_CREAT | O_TRUNC | O_WRONLY, 0600);
 	CHECK(fd >= 0, "create %s: %s", BENCH_EXT2_FILE, strerror(errno));
 	r = write_file_chunks(fd, FILE_LEN) || fsync(fd);

@@ -313,25 +313,13 @@ static void cleanup_tmpfs(void)
 TEST(tmpfs, "default policy: tmpfs file pages stay on system RAM",
 	need_spm, test_tmpfs, cleanup_tmpfs);
 
-#define EXT2_DEV	"/dev/ram0"
 #define EXT2_MNT	"/tmp/spm_ext2"
 
 static int setup_ext2(void)
 {
-	char out[4096];
 	int r = need_spm();
 
-	if (r != PASS)
-		return r;
-	if (access(EXT2_DEV, R_OK | W_OK))
-		return skip("no %s: boot with brd.rd_nr=1 brd.rd_size=65536",
-			    EXT2_DEV);
-	r = run_cmd("mke2fs -F " EXT2_DEV " 2>&1", out, sizeof(out));
-	CHECK(r == 0, "mke2fs %s failed (%d): %.200s", EXT2_DEV, r, out);
-	mkdir(EXT2_MNT, 0700);
-	CHECK(!mount(EXT2_DEV, EXT2_MNT, "ext2", 0, NULL), "mount ext2: %s",
-	      strerror(errno));
-	return PASS;
+	return r == PASS ? mount_ramdisk_ext2(EXT2_MNT) : r;
 }
 
 /* Resident pages of the file's first len bytes, -1 on error. */

@@ -243,15 +243,6 @@ static int test_hard_status(void)
 TEST(hard_policy_status, "spm-loader status and sysfs show hard_guardrail; enable_seq counts attaches; a second attach is refused",
 	need_test_policies, test_hard_status, cleanup_policy);
 
-static int set_node_hugepages(int nid, long n)
-{
-	char path[160], val[32];
-
-	snprintf(path, sizeof(path), NODE_HUGEPAGES, nid);
-	snprintf(val, sizeof(val), "%ld", n);
-	return write_file(path, val);
-}
-
 /*
  * Write 8 to the SPM node's nr_hugepages under hard_guardrail with args;
  * want huge pages must land there, counted in the policy's map.

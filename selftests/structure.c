@@ -214,27 +214,15 @@ TEST(oom_spm_bystander, "an SPM node exhausted by a bound task: that task is OOM
 
 /* ---- reclaim for system RAM leaves SPM page cache alone ---- */
 
-#define RECLAIM_DEV	"/dev/ram0"
 #define RECLAIM_MNT	"/tmp/spm_reclaim"
 #define RECLAIM_FILE	RECLAIM_MNT "/file"
 #define RECLAIM_LEN	(32 * MiB)
 
 static int setup_reclaim(void)
 {
-	char out[4096];
 	int r = need_spm_ops();
 
-	if (r != PASS)
-		return r;
-	if (access(RECLAIM_DEV, R_OK | W_OK))
-		return fail("no %s: the guest boots with brd.rd_nr=1",
-			    RECLAIM_DEV);
-	r = run_cmd("mke2fs -q -F " RECLAIM_DEV " 2>&1", out, sizeof(out));
-	CHECK(r == 0, "mke2fs %s failed (%d): %.200s", RECLAIM_DEV, r, out);
-	mkdir(RECLAIM_MNT, 0700);
-	CHECK(!mount(RECLAIM_DEV, RECLAIM_MNT, "ext2", 0, NULL),
-	      "mount ext2: %s", strerror(errno));
-	return PASS;
+	return r == PASS ? mount_ramdisk_ext2(RECLAIM_MNT) : r;
 }
 
 /* Write the file bound to the first SPM node: its page cache goes there. */
@@ -503,15 +491,6 @@ TEST(cpuset_rebind, "soft_guardrail: a cpuset change that remaps a task's policy
 
 /* ---- hugetlb reservations count only pool pages a fault may use ---- */
 
-static int set_pool(int nid, long n)
-{
-	char path[160], val[32];
-
-	snprintf(path, sizeof(path), NODE_HUGEPAGES, nid);
-	snprintf(val, sizeof(val), "%ld", n);
-	return write_file(path, val);
-}
-
 /* In a child: map and touch one huge page.  0, 10 on ENOMEM, or a signal. */
 static int huge_touch(void)
 {
@@ -560,12 +539,12 @@ static int test_huge_reserve(void)
 	saved_pool = read_num("/proc/sys/vm/nr_hugepages");
 	for (nid = 0; nid < MAX_NODES; nid++)
 		if (sysram_nodes & NODE_BIT(nid))
-			set_pool(nid, 0);
+			set_node_hugepages(nid, 0);
 	r = attach_pinned(HARD_POLICY, "--set allow_reasons=hugetlb",
 			  "hard_guardrail");
 	if (r != PASS)
 		return r;
-	r = set_pool(spm, 4);
+	r = set_node_hugepages(spm, 4);
 	CHECK(!r && node_hugepages(spm) == 4,
 	      "node%d nr_hugepages: %ld after writing 4 (%s): the test would prove nothing",
 	      spm, node_hugepages(spm), r ? strerror(-r) : "ok");
@@ -587,7 +566,7 @@ static int test_huge_reserve(void)
 	      spm, huge_outcome(o));
 
 	/* Pool pages on system RAM serve the same mapping. */
-	r = set_pool(first_sysram(), 1);
+	r = set_node_hugepages(first_sysram(), 1);
 	CHECK(!r && node_hugepages(first_sysram()) == 1,
 	      "node%d nr_hugepages: %ld after writing 1", first_sysram(),
 	      node_hugepages(first_sysram()));
@@ -605,7 +584,7 @@ static void cleanup_huge_reserve(void)
 	reset_spm();
 	for (nid = 0; nid < MAX_NODES; nid++)
 		if (spm_nodes & NODE_BIT(nid))
-			set_pool(nid, 0);
+			set_node_hugepages(nid, 0);
 	snprintf(val, sizeof(val), "%ld", saved_pool < 0 ? 0 : saved_pool);
 	write_file("/proc/sys/vm/nr_hugepages", val);
 }

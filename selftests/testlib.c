@@ -13,6 +13,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
+#include <sys/mount.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
@@ -71,6 +72,15 @@ long node_vmstat(int nid, const char *key)
 long proc_vmstat(const char *key)
 {
 	return find_key("/proc/vmstat", key);
+}
+
+int set_node_hugepages(int nid, long n)
+{
+	char path[160], val[32];
+
+	snprintf(path, sizeof(path), NODE_HUGEPAGES, nid);
+	snprintf(val, sizeof(val), "%ld", n);
+	return write_file(path, val);
 }
 
 long node_hugepages(int nid)
@@ -746,4 +756,20 @@ long zoneinfo_kb(nodemask64 nodes, const char *which)
 			sum += v;
 	}
 	return sum * (PAGE_SZ / KiB);
+}
+
+int mount_ramdisk_ext2(const char *mnt)
+{
+	char out[4096];
+	int r;
+
+	if (access(RAMDISK_DEV, R_OK | W_OK))
+		return skip("no %s: boot with brd.rd_nr=1 brd.rd_size=65536",
+			    RAMDISK_DEV);
+	r = run_cmd("mke2fs -q -F " RAMDISK_DEV " 2>&1", out, sizeof(out));
+	CHECK(r == 0, "mke2fs %s failed (%d): %.200s", RAMDISK_DEV, r, out);
+	mkdir(mnt, 0700);
+	CHECK(!mount(RAMDISK_DEV, mnt, "ext2", 0, NULL), "mount ext2 on %s: %s",
+	      mnt, strerror(errno));
+	return PASS;
 }

@@ -124,6 +124,15 @@ char *hist_format(const long *hist, char *buf, size_t len);
 /* nr_hugepages of 2 MiB pages on node nid; -1 if unreadable. */
 #define NODE_HUGEPAGES	SPM_NODE_DIR "/node%d/hugepages/hugepages-2048kB/nr_hugepages"
 long node_hugepages(int nid);
+/* Write n to node nid's nr_hugepages of 2 MiB pages. 0 or -errno. */
+int set_node_hugepages(int nid, long n);
+
+/*
+ * A fresh ext2 on the guest's RAM disk (brd), mounted at mnt: PASS, SKIP
+ * without the RAM disk, or FAIL.
+ */
+#define RAMDISK_DEV	"/dev/ram0"
+int mount_ramdisk_ext2(const char *mnt);
 
 /* mmap anonymous memory and write every page. NULL on failure. */
 void *map_touch(size_t len);
