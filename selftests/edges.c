@@ -6,8 +6,11 @@
  * being trimmed under it (tmpfs mpol=).
  */
 #include <errno.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <string.h>
+#include <unistd.h>
+#include <sys/mman.h>
 #include <sys/mount.h>
 #include <sys/stat.h>
 
@@ -143,3 +146,58 @@ static int test_tmpfs_mpol_all_nodes(void)
 }
 TEST(tmpfs_mpol_all_nodes, "tmpfs mpol=interleave over every node under soft_guardrail keeps system RAM only",
      need_spm_ops, test_tmpfs_mpol_all_nodes, cleanup_policy);
+
+#define EDGE_TMPFS_FILE	EDGE_TMPFS "/file"
+#define EDGE_TMPFS_LEN	(16UL << 20)
+
+/*
+ * "mpol=interleave" without a node list means every node with memory: it
+ * names no SPM node, so soft_guardrail, which trusts the nodes a user
+ * names, must not see the SPM nodes as named.  The mount shows system RAM
+ * nodes, and the file's pages land there.
+ */
+static int test_tmpfs_mpol_interleave_default(void)
+{
+	long hist[HIST_LEN];
+	char mounts[16384], want[160], shown[256], *p, buf[256];
+	void *map;
+	long n = 0;
+	int fd;
+
+	if (attach_pinned(SOFT_POLICY, NULL, "soft_guardrail") != PASS)
+		return FAIL;
+	mkdir(EDGE_TMPFS, 0700);
+	CHECK(!mount("tmpfs", EDGE_TMPFS, "tmpfs", 0, "mpol=interleave"),
+	      "mount tmpfs mpol=interleave: %s", strerror(errno));
+	CHECK(spm_read_str("/proc/mounts", mounts, sizeof(mounts)) >= 0,
+	      "read /proc/mounts");
+	p = strstr(mounts, EDGE_TMPFS " tmpfs ");
+	snprintf(want, sizeof(want), "mpol=interleave:%s ",
+		 NL(sysram_nodes, 0));
+	snprintf(shown, sizeof(shown), "%.*s",
+		 p ? (int)strcspn(p, "\n") : 4, p ? p : "none");
+	fd = open(EDGE_TMPFS_FILE, O_RDWR | O_CREAT, 0600);
+	map = fd < 0 || ftruncate(fd, EDGE_TMPFS_LEN) ? MAP_FAILED :
+	      mmap(NULL, EDGE_TMPFS_LEN, PROT_READ | PROT_WRITE, MAP_SHARED,
+		   fd, 0);
+	if (map != MAP_FAILED) {
+		touch(map, EDGE_TMPFS_LEN);
+		n = pages_nodes(getpid(), map, EDGE_TMPFS_LEN, hist);
+		munmap(map, EDGE_TMPFS_LEN);
+	}
+	if (fd >= 0)
+		close(fd);
+	umount2(EDGE_TMPFS, MNT_DETACH);
+	CHECK(map != MAP_FAILED, "map a 16 MiB tmpfs file: %s",
+	      strerror(errno));
+	CHECK(n == (long)(EDGE_TMPFS_LEN / sysconf(_SC_PAGESIZE)),
+	      "move_pages: %s", strerror(-n));
+	CHECK(hist_on(hist, sysram_nodes) == n,
+	      "tmpfs mpol=interleave under soft_guardrail: pages %s",
+	      hist_format(hist, buf, sizeof(buf)));
+	CHECK(strstr(shown, want), "tmpfs mpol=interleave shows %s, not %s",
+	      shown, want);
+	return detach("soft_guardrail");
+}
+TEST(tmpfs_mpol_interleave_default, "tmpfs mpol=interleave without nodes under soft_guardrail: system RAM nodes only, in the mount and in the file",
+     need_spm_ops, test_tmpfs_mpol_interleave_default, cleanup_policy);

@@ -395,6 +395,9 @@ static int check_isolated(int nid)
 
 	CHECK(node_in("has_spm", nid), "node %d is not in has_spm",
 	      nid);
+	CHECK(node_in("has_memory", nid) && !node_in("has_sysram", nid),
+	      "node %d: has_memory %d, has_sysram %d; expected 1 and 0", nid,
+	      node_in("has_memory", nid), node_in("has_sysram", nid));
 	before = node_vmstat(nid, "nr_anon_pages") +
 		 node_vmstat(nid, "nr_file_pages");
 
@@ -623,6 +626,9 @@ static int test_unmarked_window(void)
 	CHECK(r == -EBUSY, "echo %s > %s with memory online: %s, expected EBUSY",
 	      marked_list(), SPM_NODES_FILE, r ? strerror(-r) : "success");
 	CHECK(!node_in("has_spm", dax_node), "node %d marked with memory online",
+	      dax_node);
+	CHECK(node_in("has_sysram", dax_node),
+	      "unmarked node %d with memory online is not in has_sysram",
 	      dax_node);
 	return PASS;
 }

@@ -60,6 +60,12 @@ static int check_spm_attrs(void)
 	      buf);
 	CHECK(mask == spm_nodes, "has_spm is '%s', expected '%s'", NL(mask, 0),
 	      NL(spm_nodes, 1));
+	r = spm_read_str(NODE_SYSFS "/has_sysram", buf, sizeof(buf));
+	CHECK(r >= 0, "cannot read has_sysram: %s", strerror(-r));
+	CHECK(!nodelist_parse(buf, &mask), "has_sysram is not a node list: '%s'",
+	      buf);
+	CHECK(mask == sysram_nodes, "has_sysram is '%s', expected '%s'",
+	      NL(mask, 0), NL(sysram_nodes, 1));
 	for (nid = 0; nid < nr_node_ids; nid++) {
 		bool want = spm_nodes & NODE_BIT(nid);
 
