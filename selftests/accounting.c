@@ -10,7 +10,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/klog.h>
 #include <sys/mman.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -241,26 +240,6 @@ static int test_watermarks(void)
 TEST(watermarks_sysram, "min_free_kbytes is split among system RAM zones only; SPM zones get the small cap of movable zones",
      need_spm, test_watermarks, NULL);
 
-/* syslog(2) actions: glibc names none of them */
-#define SYSLOG_ACTION_READ_ALL		3
-#define SYSLOG_ACTION_SIZE_BUFFER	10
-
-/* Did the kernel log say so since boot?  The guest keeps 16 MiB of log. */
-static bool kernel_log_has(const char *what)
-{
-	int len = klogctl(SYSLOG_ACTION_SIZE_BUFFER, NULL, 0);
-	char *buf = len > 0 ? malloc(len + 1) : NULL;
-	bool found;
-
-	if (!buf)
-		return false;
-	len = klogctl(SYSLOG_ACTION_READ_ALL, buf, len);
-	buf[len > 0 ? len : 0] = '\0';
-	found = strstr(buf, what);
-	free(buf);
-	return found;
-}
-
 /*
  * What boot left reserved on the SPM nodes: their zones' present pages
  * that the page allocator does not manage.  Their own memory map (64 bytes
@@ -277,8 +256,8 @@ static int test_boot_reserved(void)
 	CHECK(present > 0 && managed > 0, "no SPM zone in /proc/zoneinfo");
 	reserved = present - managed;
 	own = present / (PAGE_SZ / 64);
-	/* x86 has only generic KASAN: a shadow byte per 8 bytes */
-	if (kernel_log_has("KernelAddressSanitizer initialized"))
+	/* generic KASAN: a shadow byte per 8 bytes */
+	if (kasan_kernel)
 		own += present / 8;
 	limit = own + 4 * 1024;
 	info("SPM nodes: present %ld kB, managed %ld kB, reserved %ld kB (memory map and KASAN shadow %ld kB)",

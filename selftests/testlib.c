@@ -12,6 +12,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/klog.h>
 #include <sys/mman.h>
 #include <sys/mount.h>
 #include <sys/stat.h>
@@ -25,6 +26,7 @@
 nodemask64 spm_nodes;
 nodemask64 sysram_nodes;
 int nr_node_ids;
+bool kasan_kernel;
 const char *self_exe = "/proc/self/exe";
 
 /* ---- files and counters ---- */
@@ -670,6 +672,25 @@ int policy_refused(int mode, nodemask64 mask, bool vma)
 		    NL(mask, 0), HIST(hist));
 }
 
+/* syslog(2) actions: glibc names none of them */
+#define SYSLOG_ACTION_READ_ALL		3
+#define SYSLOG_ACTION_SIZE_BUFFER	10
+
+bool kernel_log_has(const char *what)
+{
+	int len = klogctl(SYSLOG_ACTION_SIZE_BUFFER, NULL, 0);
+	char *buf = len > 0 ? malloc(len + 1) : NULL;
+	bool found;
+
+	if (!buf)
+		return false;
+	len = klogctl(SYSLOG_ACTION_READ_ALL, buf, len);
+	buf[len > 0 ? len : 0] = '\0';
+	found = strstr(buf, what);
+	free(buf);
+	return found;
+}
+
 int suite_init(const char *spm_arg)
 {
 	static char exe[4096];
@@ -682,6 +703,8 @@ int suite_init(const char *spm_arg)
 		exe[len] = '\0';
 		self_exe = exe;
 	}
+	/* x86 has generic KASAN only */
+	kasan_kernel = kernel_log_has("KernelAddressSanitizer initialized");
 	if (!spm_read_str(SPM_NODE_DIR "/possible", buf, sizeof(buf)) &&
 	    !nodelist_parse(buf, &mask) && mask)
 		nr_node_ids = 64 - __builtin_clzll(mask);

@@ -37,6 +37,7 @@ extern nodemask64 spm_nodes;		/* must be isolated */
 extern nodemask64 sysram_nodes;		/* memory nodes that are not SPM */
 extern int nr_node_ids;			/* highest possible node + 1 */
 extern const char *self_exe;		/* this binary, for helper modes */
+extern bool kasan_kernel;		/* the kernel runs generic KASAN */
 
 /*
  * Find the nodes: spm_nodes from spm_arg (NULL: spm_nodes= on the kernel
@@ -261,8 +262,14 @@ char *verdicts_delta(const struct verdicts *a, const struct verdicts *b);
 /* All admissions and denials in VERDICTS_PIN. 0, or -1 (see fail()). */
 int hard_verdict_totals(unsigned long long *admit, unsigned long long *deny);
 
-/* How long the kernel and the loader get to attach or detach. */
-#define WAIT_MS		10000
+/*
+ * How long the kernel and the loader get to attach or detach: KASAN and
+ * lockdep make a BPF load several times slower.
+ */
+#define WAIT_MS		(kasan_kernel ? 60000 : 10000)
+
+/* Did the kernel log say @what since boot?  The guests keep 16 MiB of log. */
+bool kernel_log_has(const char *what);
 
 /* Read SPM_SYSFS/attr without the trailing newline. 0 or -errno. */
 int spm_attr(const char *attr, char *buf, size_t len);
