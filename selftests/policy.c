@@ -1060,8 +1060,11 @@ static int test_policy_admit_all_slab(void)
 	/*
 	 * The structures were allocated, on system RAM: else the test
 	 * proved nothing (each cgroup has one per node, ~1 kB at least).
+	 * A KASAN kernel frees the earlier tests' objects from its
+	 * quarantine meanwhile, by more than that (-692 and -732 kB seen):
+	 * there only the mkdirs above show that they were allocated.
 	 */
-	CHECK(sys_grown >= SLAB_CGROUPS * nr_node_ids,
+	CHECK(kasan_kernel || sys_grown >= SLAB_CGROUPS * nr_node_ids,
 	      "system RAM Slab grew by only %ld kB for %d memory cgroups: were they created?",
 	      sys_grown, SLAB_CGROUPS);
 	remove_slab_cgroups();
