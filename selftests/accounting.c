@@ -17,27 +17,6 @@
 #include "harness.h"
 #include "testlib.h"
 
-/* A line "Key: N kB" of /proc/meminfo, or a /proc/PID/status field. */
-static long file_kb(const char *path, const char *key)
-{
-	char buf[8192], *line;
-	size_t len = strlen(key);
-	long v;
-
-	if (spm_read_str(path, buf, sizeof(buf)))
-		return -1;
-	for (line = strtok(buf, "\n"); line; line = strtok(NULL, "\n"))
-		if (!strncmp(line, key, len) && line[len] == ':' &&
-		    sscanf(line + len + 1, "%ld", &v) == 1)
-			return v;
-	return -1;
-}
-
-static long meminfo_kb(const char *key)
-{
-	return file_kb("/proc/meminfo", key);
-}
-
 /* The sum of a node meminfo field over the nodes of mask. */
 static long nodes_kb(nodemask64 mask, const char *key)
 {

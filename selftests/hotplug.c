@@ -398,6 +398,10 @@ static int check_isolated(int nid)
 	CHECK(node_in("has_memory", nid) && !node_in("has_sysram", nid),
 	      "node %d: has_memory %d, has_sysram %d; expected 1 and 0", nid,
 	      node_in("has_memory", nid), node_in("has_sysram", nid));
+	/* Onlining counted the node's pages as SPM memory (0039). */
+	CHECK(meminfo_kb("SpmTotal") >= node_meminfo_kb(nid, "MemTotal"),
+	      "SpmTotal %ld kB, less than node %d's MemTotal %ld kB",
+	      meminfo_kb("SpmTotal"), nid, node_meminfo_kb(nid, "MemTotal"));
 	before = node_vmstat(nid, "nr_anon_pages") +
 		 node_vmstat(nid, "nr_file_pages");
 

@@ -110,6 +110,27 @@ long node_meminfo_kb(int nid, const char *key)
 	return -1;
 }
 
+/* A line "Key: N kB" of /proc/meminfo, or a /proc/PID/status field. */
+long file_kb(const char *path, const char *key)
+{
+	char buf[8192], *line;
+	size_t len = strlen(key);
+	long v;
+
+	if (spm_read_str(path, buf, sizeof(buf)))
+		return -1;
+	for (line = strtok(buf, "\n"); line; line = strtok(NULL, "\n"))
+		if (!strncmp(line, key, len) && line[len] == ':' &&
+		    sscanf(line + len + 1, "%ld", &v) == 1)
+			return v;
+	return -1;
+}
+
+long meminfo_kb(const char *key)
+{
+	return file_kb("/proc/meminfo", key);
+}
+
 /* ---- system calls ---- */
 
 /* get_nodes() in the kernel reads maxnode - 1 bits. */

@@ -80,6 +80,9 @@ long read_num(const char *path);
 long node_vmstat(int nid, const char *key);
 long proc_vmstat(const char *key);
 long node_meminfo_kb(int nid, const char *key);
+/* A "Key: N kB" line of @path (/proc/meminfo, /proc/PID/status), or -1. */
+long file_kb(const char *path, const char *key);
+long meminfo_kb(const char *key);
 /*
  * Sum of a field of /proc/zoneinfo over the zones of nodes, in kB: a
  * watermark ("min", "low", "high", or "boost": what the kernel adds to
