@@ -1231,8 +1231,6 @@ TEST(policy_template, "policies/template.bpf.c: its trusted pid binds memory to 
 
 /* ---- the debugging recipe of bpf/README.md ---- */
 
-#define TRACEFS		"/sys/kernel/tracing"
-
 static void trace_off(void)
 {
 	write_file(TRACEFS "/events/spm/enable", "0");
@@ -1249,9 +1247,8 @@ static int test_policy_trace(void)
 	int spm = first_spm(), r;
 	char cmd[128], want[64];
 
-	if (access(TRACEFS "/trace", W_OK) &&
-	    mount("tracefs", TRACEFS, "tracefs", 0, NULL))
-		return skip("no tracefs: %s", strerror(errno));
+	if (need_tracefs() != PASS)
+		return SKIP;
 	r = write_file(TRACEFS "/trace", "");
 	CHECK(!r, "clear the trace buffer: %s", strerror(-r));
 	r = write_file(TRACEFS "/events/spm/enable", "1");
@@ -1304,9 +1301,8 @@ static int test_policy_trace_mpol_check(void)
 
 	if (mpol_reason < 0)
 		return FAIL;
-	if (access(TRACEFS "/trace", W_OK) &&
-	    mount("tracefs", TRACEFS, "tracefs", 0, NULL))
-		return skip("no tracefs: %s", strerror(errno));
+	if (need_tracefs() != PASS)
+		return SKIP;
 	r = attach_pinned(SOFT_POLICY, NULL, "soft_guardrail");
 	if (r != PASS)
 		return r;

@@ -361,6 +361,147 @@ static void cleanup_reclaim(void)
 TEST(reclaim_spares_spm, "soft_guardrail: direct reclaim for system RAM pressure leaves the page cache a bound task put on an SPM node",
 	setup_reclaim, test_reclaim, cleanup_reclaim);
 
+/* ---- order-2 pressure on system RAM ---- */
+
+#define HELD_FILE	"/sys/kernel/debug/spm_test/held"
+/* The events that name the node they work on, and direct compaction's. */
+static const char *const pressure_events[] = {
+	"compaction/mm_compaction_try_to_compact_pages",
+	"compaction/mm_compaction_suitable",
+	"compaction/mm_compaction_deferred",
+	"compaction/mm_compaction_defer_compaction",
+	"compaction/mm_compaction_defer_reset",
+	"compaction/mm_compaction_wakeup_kcompactd",
+	"compaction/mm_compaction_kcompactd_wake",
+	"vmscan/mm_vmscan_wakeup_kswapd",
+	"vmscan/mm_vmscan_kswapd_wake",
+};
+
+static int enable_pressure_events(const char *on)
+{
+	char path[160];
+	size_t i;
+	int r;
+
+	for (i = 0; i < sizeof(pressure_events) / sizeof(*pressure_events); i++) {
+		snprintf(path, sizeof(path), TRACEFS "/events/%s/enable",
+			 pressure_events[i]);
+		r = write_file(path, on);
+		CHECK(!r, "write %s to %s: %s", on, path, strerror(-r));
+	}
+	return PASS;
+}
+
+/* The lines of the trace that hold needle; the first is shown. */
+static long trace_lines_with(const char *needle)
+{
+	char *line = NULL;
+	size_t len = 0;
+	long n = 0;
+	FILE *f;
+
+	f = fopen(TRACEFS "/trace", "r");
+	if (!f)
+		return -1;
+	while (getline(&line, &len, f) > 0) {
+		if (!strstr(line, needle))
+			continue;
+		if (!n)
+			info("%s", line);
+		n++;
+	}
+	free(line);
+	fclose(f);
+	return n;
+}
+
+/* The lines of the trace that name node nid: "node=N " or "nid=N". */
+static long trace_lines_naming(int nid)
+{
+	char node[32], id[32], id_end[32];
+
+	snprintf(node, sizeof(node), " node=%d ", nid);
+	snprintf(id, sizeof(id), " nid=%d ", nid);
+	snprintf(id_end, sizeof(id_end), " nid=%d\n", nid);
+	return trace_lines_with(node) + trace_lines_with(id) +
+	       trace_lines_with(id_end);
+}
+
+/*
+ * System RAM with plenty of free pages but no free block of order 1 or
+ * more, SPM nodes with free blocks of every order: order-2 requests for
+ * system RAM compact system RAM and fail or succeed there.  The SPM nodes
+ * are not in their zonelist, so nothing looks at them: no admission check
+ * (spm_deny), no compaction, no kswapd or kcompactd wakeup.
+ */
+static int test_order2(void)
+{
+	long deny[MAX_NODES], compactions, lines, on_spm = 0;
+	struct mod_result frag, res;
+	char cmd[160];
+	int nid, r, a = 0;
+
+	r = need_tracefs();
+	if (r != PASS)
+		return r;
+	for (nid = 0; nid < MAX_NODES; nid++) {
+		if (!(spm_nodes & NODE_BIT(nid)))
+			continue;
+		deny[nid] = node_vmstat(nid, "spm_deny");
+		CHECK(deny[nid] >= 0, "no spm_deny in node%d/vmstat", nid);
+	}
+	r = write_file(TRACEFS "/trace", "");
+	CHECK(!r, "clear the trace buffer: %s", strerror(-r));
+	r = enable_pressure_events("1");
+	if (r != PASS)
+		return r;
+
+	snprintf(cmd, sizeof(cmd), "mode=fragment mask=%s", NL(sysram_nodes, 0));
+	r = mod(cmd, &frag);
+	if (r == PASS) {
+		a = module_alloc("order=2 count=8", &res);
+		info("order=2 count=8: %s", RES(&res));
+	}
+	write_file(HELD_FILE, "1");
+	enable_pressure_events("0");
+	if (r != PASS)
+		return r;
+	CHECK(frag.ok > 0, "fragment held no page on %s: %s",
+	      NL(sysram_nodes, 0), RES(&frag));
+	CHECK(!a, "order=2 count=8: %s", strerror(-a));
+
+	compactions = trace_lines_with("mm_compaction_try_to_compact_pages:");
+	info("direct compactions: %ld", compactions);
+	CHECK(compactions > 0,
+	      "no order-2 request reached direct compaction: the test would prove nothing");
+	for (nid = 0; nid < MAX_NODES; nid++) {
+		if (!(spm_nodes & NODE_BIT(nid)))
+			continue;
+		on_spm += res.node[nid];
+		lines = trace_lines_naming(nid);
+		CHECK(lines >= 0, "read %s/trace: %s", TRACEFS, strerror(errno));
+		CHECK(!lines,
+		      "compaction or kswapd worked on SPM node %d for system RAM requests (%ld trace lines)",
+		      nid, lines);
+		deny[nid] = node_vmstat(nid, "spm_deny") - deny[nid];
+		CHECK(!deny[nid],
+		      "system RAM order-2 requests reached SPM node %d: spm_deny +%ld",
+		      nid, deny[nid]);
+	}
+	CHECK(!on_spm, "%ld order-2 blocks on SPM nodes: %s", on_spm,
+	      RES(&res));
+	return PASS;
+}
+
+static void cleanup_order2(void)
+{
+	write_file(HELD_FILE, "1");
+	enable_pressure_events("0");
+	write_file(TRACEFS "/trace", "");
+}
+TEST(order2_sysram_pressure, "order-2 requests on fragmented system RAM compact system RAM only: no spm_deny, compaction or kswapd on SPM nodes",
+	need_module, test_order2, cleanup_order2);
+
 /* ---- the home node is named like any other node ---- */
 
 static long home_node(void *addr, size_t len, int nid)

@@ -481,6 +481,14 @@ int need_module(void)
 	return PASS;
 }
 
+int need_tracefs(void)
+{
+	if (access(TRACEFS "/trace", W_OK) &&
+	    mount("tracefs", TRACEFS, "tracefs", 0, NULL))
+		return skip("no tracefs: %s", strerror(errno));
+	return PASS;
+}
+
 int check_sysram(int pid, void *addr, size_t len, const char *what)
 {
 	long hist[HIST_LEN], n;

@@ -199,6 +199,9 @@ extern char res_buf[512];
 /* Setups: SPM and system RAM nodes expected (skip otherwise), the module. */
 int need_spm(void);
 int need_module(void);
+/* tracefs at TRACEFS, mounted if it is not: PASS, or skip without it. */
+#define TRACEFS		"/sys/kernel/tracing"
+int need_tracefs(void);
 /* Skip unless nodes has n nodes at least: "needs 2 SPM nodes, has 2". */
 int need_nodes(nodemask64 nodes, int n, const char *what);
 /*

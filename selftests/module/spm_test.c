@@ -6,9 +6,11 @@
  * performs allocations; reading the file returns the result of the last
  * command:
  *
- *	mode=page|bulk|vmalloc|timer|irq|loop
+ *	mode=page|bulk|vmalloc|timer|irq|loop|fragment
  *	                                   how to allocate (default page)
  *	count=N                            pages (default 1)
+ *	order=N                            page mode: blocks of 2^N pages,
+ *	                                   N <= PAGE_ALLOC_COSTLY_ORDER
  *	nid=N                              preferred node, -1 for the local one
  *	mask=NODELIST                      nodemask passed to the allocator
  *	spm=0|1                            __GFP_SPM_NODE
@@ -39,6 +41,12 @@
  * "held=N intact=M n0=.. n1=.." (M: pages whose pattern is still there, N:
  * the pages held, now on nodes n0..), and any write to it frees them.  One
  * command holds pages at a time: another fails with -EBUSY until then.
+ *
+ * fragment leaves the nodes of mask= without a free block of order 1 or
+ * more: it takes every such block (below the watermarks too), splits it and
+ * frees every other page, whose buddy it holds.  The nodes keep about half
+ * their free memory, in single pages.  The result counts the pages held
+ * per node; they stay held, like hold=1's, until a write to held.
  *
  * Writing "NID 0|1" to /sys/kernel/debug/spm_test/spm_node marks or
  * unmarks node NID as SPM with spm_set_node(), as a driver would before it
@@ -80,6 +88,7 @@
 #include <linux/uaccess.h>
 #include <linux/vmalloc.h>
 #include <linux/vmstat.h>
+#include <linux/workqueue.h>
 
 #define SPM_TEST_MAX_COUNT		65536
 /* GFP_ATOMIC allocations run with interrupts or bottom halves off. */
@@ -94,6 +103,7 @@ enum spm_test_mode {
 	SPM_TEST_TIMER,
 	SPM_TEST_IRQ,
 	SPM_TEST_LOOP,
+	SPM_TEST_FRAGMENT,
 };
 
 static const char * const spm_test_modes[] = {
@@ -103,11 +113,13 @@ static const char * const spm_test_modes[] = {
 	[SPM_TEST_TIMER]	= "timer",
 	[SPM_TEST_IRQ]		= "irq",
 	[SPM_TEST_LOOP]		= "loop",
+	[SPM_TEST_FRAGMENT]	= "fragment",
 };
 
 struct spm_test_req {
 	enum spm_test_mode mode;
 	unsigned int count;
+	unsigned int order;
 	int nid;
 	bool has_mask;
 	nodemask_t mask;
@@ -146,6 +158,8 @@ static char spm_test_result[SPM_TEST_RESULT_MAX];
 /* The pages a hold=1 command kept, under spm_test_lock. */
 static struct page **spm_test_kept;
 static unsigned int spm_test_nr_kept;
+/* The pages fragment holds, linked by page->lru, under spm_test_lock. */
+static LIST_HEAD(spm_test_fragments);
 static struct dentry *spm_test_dir;
 
 static int spm_test_parse(char *cmd, struct spm_test_req *req)
@@ -177,6 +191,10 @@ static int spm_test_parse(char *cmd, struct spm_test_req *req)
 			req->mode = i;
 		} else if (!strcmp(tok, "count")) {
 			ret = kstrtouint(val, 0, &req->count);
+			if (ret)
+				return ret;
+		} else if (!strcmp(tok, "order")) {
+			ret = kstrtouint(val, 0, &req->order);
 			if (ret)
 				return ret;
 		} else if (!strcmp(tok, "nid")) {
@@ -256,6 +274,13 @@ static int spm_test_parse(char *cmd, struct spm_test_req *req)
 		return -EINVAL;
 	if (req->hold && (req->mode != SPM_TEST_PAGE || req->irq_alongside))
 		return -EINVAL;
+	/* Blocks are for the plain page mode: not kept, not alongside. */
+	if (req->order && (req->order > PAGE_ALLOC_COSTLY_ORDER ||
+			   req->mode != SPM_TEST_PAGE || req->hold ||
+			   req->irq_alongside))
+		return -EINVAL;
+	if (req->mode == SPM_TEST_FRAGMENT && !req->has_mask)
+		return -EINVAL;
 	/* __GFP_THISNODE needs a node to stay on. */
 	if (req->thisnode && req->nid == NUMA_NO_NODE)
 		return -EINVAL;
@@ -321,7 +346,8 @@ static void spm_test_alloc_pages(struct spm_test_run *run)
 	unsigned int i;
 
 	for (i = 0; i < req->count; i++) {
-		struct page *page = __alloc_pages(run->gfp, 0, nid, mask);
+		struct page *page = __alloc_pages(run->gfp, req->order, nid,
+						  mask);
 
 		if (page)
 			run->pages[run->nr++] = page;
@@ -450,6 +476,52 @@ static void spm_test_loop(struct spm_test_run *run)
 	spm_test_release(&held);
 }
 
+/*
+ * Take node nid's free blocks of @order, below the watermarks too (no
+ * reclaim, no kswapd), keep the first page of each pair and free the
+ * second: the freed page cannot merge while its buddy is held.
+ */
+static void spm_test_fragment_order(struct spm_test_run *run, int nid,
+				    unsigned int order)
+{
+	const gfp_t gfp = __GFP_THISNODE | __GFP_MEMALLOC | __GFP_NOWARN;
+	struct page *page;
+	unsigned int i;
+
+	while ((page = alloc_pages_node(nid, gfp, order))) {
+		split_page(page, order);
+		for (i = 0; i < 1U << order; i += 2) {
+			list_add(&page[i].lru, &spm_test_fragments);
+			__free_page(page + i + 1);
+		}
+		run->per_node[nid] += 1U << (order - 1);
+		run->nr += 1U << (order - 1);
+		cond_resched();
+	}
+}
+
+static long spm_test_fragment_here(void *arg)
+{
+	struct spm_test_run *run = arg;
+	unsigned int order;
+	int nid;
+
+	/* From the largest blocks down, so that none is split for a smaller. */
+	for_each_node_mask(nid, run->req->mask)
+		for (order = MAX_PAGE_ORDER; order >= 1; order--)
+			spm_test_fragment_order(run, nid, order);
+	return 0;
+}
+
+/* On every CPU: each has lists of free blocks only it allocates from. */
+static void spm_test_fragment(struct spm_test_run *run)
+{
+	int cpu;
+
+	for_each_online_cpu(cpu)
+		work_on_cpu(cpu, spm_test_fragment_here, run);
+}
+
 static void spm_test_timer_fn(struct timer_list *t)
 {
 	struct spm_test_run *run = from_timer(run, t, timer);
@@ -498,15 +570,17 @@ static void spm_test_record(struct spm_test_run *run)
 	size_t len;
 	int nid;
 
-	/* loop counted and freed its pages as it went. */
-	for (i = 0; i < run->nr && req->mode != SPM_TEST_LOOP; i++) {
+	/* loop and fragment counted their pages as they went. */
+	for (i = 0; i < run->nr && req->mode != SPM_TEST_LOOP &&
+		    req->mode != SPM_TEST_FRAGMENT; i++) {
 		run->per_node[page_to_nid(run->pages[i])]++;
 		if (req->mode != SPM_TEST_VMALLOC && !req->hold)
-			__free_page(run->pages[i]);
+			__free_pages(run->pages[i], req->order);
 	}
 
 	len = scnprintf(spm_test_result, sizeof(spm_test_result),
-			"ok=%u fail=%u", run->nr, req->count - run->nr);
+			"ok=%u fail=%u", run->nr,
+			req->mode == SPM_TEST_FRAGMENT ? 0 : req->count - run->nr);
 	for_each_node(nid)
 		len += scnprintf(spm_test_result + len,
 				 sizeof(spm_test_result) - len, " n%d=%u", nid,
@@ -566,7 +640,12 @@ static void spm_test_keep(struct spm_test_run *run)
 
 static void spm_test_free_kept(void)
 {
+	struct page *page, *next;
 	unsigned int i;
+
+	list_for_each_entry_safe(page, next, &spm_test_fragments, lru)
+		__free_page(page);
+	INIT_LIST_HEAD(&spm_test_fragments);
 
 	for (i = 0; i < spm_test_nr_kept; i++)
 		__free_page(spm_test_kept[i]);
@@ -622,6 +701,9 @@ static int spm_test_run(struct spm_test_req *req)
 	case SPM_TEST_LOOP:
 		spm_test_loop(run);
 		break;
+	case SPM_TEST_FRAGMENT:
+		spm_test_fragment(run);
+		break;
 	case SPM_TEST_VMALLOC:
 		ret = spm_test_vmalloc(run);
 		goto out;
@@ -675,7 +757,8 @@ static ssize_t spm_test_write(struct file *file, const char __user *ubuf,
 
 	mutex_lock(&spm_test_lock);
 	spm_test_result[0] = '\0';
-	if (req.hold && spm_test_kept)
+	if ((req.hold && spm_test_kept) ||
+	    (req.mode == SPM_TEST_FRAGMENT && !list_empty(&spm_test_fragments)))
 		ret = -EBUSY;
 	else
 		ret = spm_test_run(&req);
