@@ -1234,7 +1234,7 @@ TEST(policy_template, "policies/template.bpf.c: its trusted pid binds memory to 
 static void trace_off(void)
 {
 	write_file(TRACEFS "/events/spm/enable", "0");
-	write_file(TRACEFS "/trace", "");
+	clear_trace();
 }
 
 /*
@@ -1249,7 +1249,7 @@ static int test_policy_trace(void)
 
 	if (need_tracefs() != PASS)
 		return SKIP;
-	r = write_file(TRACEFS "/trace", "");
+	r = clear_trace();
 	CHECK(!r, "clear the trace buffer: %s", strerror(-r));
 	r = write_file(TRACEFS "/events/spm/enable", "1");
 	CHECK(!r, "enable the spm events: %s", strerror(-r));
@@ -1306,7 +1306,7 @@ static int test_policy_trace_mpol_check(void)
 	r = attach_pinned(SOFT_POLICY, NULL, "soft_guardrail");
 	if (r != PASS)
 		return r;
-	r = write_file(TRACEFS "/trace", "");
+	r = clear_trace();
 	CHECK(!r, "clear the trace buffer: %s", strerror(-r));
 	r = write_file(TRACEFS "/events/spm/enable", "1");
 	CHECK(!r, "enable the spm events: %s", strerror(-r));

@@ -392,7 +392,13 @@ static int enable_pressure_events(const char *on)
 	return PASS;
 }
 
-/* The lines of the trace that hold needle; the first is shown. */
+/* The first trace line trace_lines_with() found, for the failure reason. */
+static char first_line[256];
+
+/*
+ * The lines of pressure_events in the trace that hold needle; the first
+ * goes to first_line.
+ */
 static long trace_lines_with(const char *needle)
 {
 	char *line = NULL;
@@ -404,10 +410,13 @@ static long trace_lines_with(const char *needle)
 	if (!f)
 		return -1;
 	while (getline(&line, &len, f) > 0) {
-		if (!strstr(line, needle))
+		if (!strstr(line, needle) ||
+		    (!strstr(line, " mm_compaction_") &&
+		     !strstr(line, " mm_vmscan_")))
 			continue;
-		if (!n)
-			info("%s", line);
+		if (!n && !first_line[0])
+			snprintf(first_line, sizeof(first_line), "%s",
+				 line + strspn(line, " "));
 		n++;
 	}
 	free(line);
@@ -450,7 +459,7 @@ static int test_order2(void)
 		deny[nid] = node_vmstat(nid, "spm_deny");
 		CHECK(deny[nid] >= 0, "no spm_deny in node%d/vmstat", nid);
 	}
-	r = write_file(TRACEFS "/trace", "");
+	r = clear_trace();
 	CHECK(!r, "clear the trace buffer: %s", strerror(-r));
 	r = enable_pressure_events("1");
 	if (r != PASS)
@@ -470,19 +479,22 @@ static int test_order2(void)
 	      NL(sysram_nodes, 0), RES(&frag));
 	CHECK(!a, "order=2 count=8: %s", strerror(-a));
 
+	first_line[0] = '\0';
 	compactions = trace_lines_with("mm_compaction_try_to_compact_pages:");
-	info("direct compactions: %ld", compactions);
+	info("direct compactions: %ld, the first: %s", compactions,
+	     first_line);
 	CHECK(compactions > 0,
 	      "no order-2 request reached direct compaction: the test would prove nothing");
 	for (nid = 0; nid < MAX_NODES; nid++) {
 		if (!(spm_nodes & NODE_BIT(nid)))
 			continue;
 		on_spm += res.node[nid];
+		first_line[0] = '\0';
 		lines = trace_lines_naming(nid);
 		CHECK(lines >= 0, "read %s/trace: %s", TRACEFS, strerror(errno));
 		CHECK(!lines,
-		      "compaction or kswapd worked on SPM node %d for system RAM requests (%ld trace lines)",
-		      nid, lines);
+		      "compaction or kswapd worked on SPM node %d for system RAM requests (%ld trace lines, the first: %s)",
+		      nid, lines, first_line);
 		deny[nid] = node_vmstat(nid, "spm_deny") - deny[nid];
 		CHECK(!deny[nid],
 		      "system RAM order-2 requests reached SPM node %d: spm_deny +%ld",
@@ -497,7 +509,7 @@ static void cleanup_order2(void)
 {
 	write_file(HELD_FILE, "1");
 	enable_pressure_events("0");
-	write_file(TRACEFS "/trace", "");
+	clear_trace();
 }
 TEST(order2_sysram_pressure, "order-2 requests on fragmented system RAM compact system RAM only: no spm_deny, compaction or kswapd on SPM nodes",
 	need_module, test_order2, cleanup_order2);

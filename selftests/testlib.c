@@ -489,6 +489,16 @@ int need_tracefs(void)
 	return PASS;
 }
 
+int clear_trace(void)
+{
+	int fd = open(TRACEFS "/trace", O_WRONLY | O_TRUNC);
+
+	if (fd < 0)
+		return -errno;
+	close(fd);
+	return 0;
+}
+
 int check_sysram(int pid, void *addr, size_t len, const char *what)
 {
 	long hist[HIST_LEN], n;

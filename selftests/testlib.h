@@ -202,6 +202,8 @@ int need_module(void);
 /* tracefs at TRACEFS, mounted if it is not: PASS, or skip without it. */
 #define TRACEFS		"/sys/kernel/tracing"
 int need_tracefs(void);
+/* Empty the trace buffer (tracefs clears it on an open with O_TRUNC). */
+int clear_trace(void);
 /* Skip unless nodes has n nodes at least: "needs 2 SPM nodes, has 2". */
 int need_nodes(nodemask64 nodes, int n, const char *what);
 /*
