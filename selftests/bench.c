@@ -51,7 +51,6 @@
 #include "../bpf/spm_cgroup.h"
 
 #define PAGE_4K		4096UL
-#define THP_SIZE	(2 * MiB)
 #define ANON_LEN	(16 * MiB)
 #define THP_LEN		(32 * MiB)
 #define FILE_LEN	(16 * MiB)
@@ -107,7 +106,7 @@ static int fig_anon_4k(double *value)
 }
 
 /* Anonymous huge pages of the process, in kB (smaps_rollup). */
-static long anon_huge_kb(void)
+static long process_anon_huge_kb(void)
 {
 	char buf[4096], *line;
 
@@ -119,7 +118,7 @@ static long anon_huge_kb(void)
 
 static int fig_anon_thp(double *value)
 {
-	size_t map_len = THP_LEN + THP_SIZE;
+	size_t map_len = THP_LEN + THP_SZ;
 	char *map, *p;
 	long huge_kb;
 	double t0;
@@ -129,14 +128,14 @@ static int fig_anon_thp(double *value)
 	map = mmap(NULL, map_len, PROT_READ | PROT_WRITE,
 		   MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
 	CHECK(map != MAP_FAILED, "mmap: %s", strerror(errno));
-	p = (char *)(((unsigned long)map + THP_SIZE - 1) & ~(THP_SIZE - 1));
+	p = (char *)(((unsigned long)map + THP_SZ - 1) & ~(THP_SZ - 1));
 	CHECK(!madvise(p, THP_LEN, MADV_HUGEPAGE), "madvise(MADV_HUGEPAGE): %s",
 	      strerror(errno));
-	for (off = 0; off < THP_LEN; off += THP_SIZE)
+	for (off = 0; off < THP_LEN; off += THP_SZ)
 		p[off] = 1;
-	huge_kb = anon_huge_kb();
+	huge_kb = process_anon_huge_kb();
 	munmap(map, map_len);
-	*value = (now_ns() - t0) / (THP_LEN / THP_SIZE);
+	*value = (now_ns() - t0) / (THP_LEN / THP_SZ);
 	/* Most faults must have been huge, or this measures 4 KiB ones. */
 	CHECK(huge_kb >= (long)(THP_LEN / 2 / KiB),
 	      "only %ld kB of %lu MiB in huge pages", huge_kb, THP_LEN / MiB);

@@ -27,7 +27,6 @@
 #include "testlib.h"
 
 #define NODE_SYSFS	"/sys/devices/system/node"
-#define THP_SZ		(2 * MiB)
 
 
 /* ---- 1. sysfs ---- */
@@ -171,64 +170,16 @@ static int test_anon(void)
 TEST(anon, "default policy: 64 MiB of anonymous memory stays on system RAM",
 	need_spm, test_anon, NULL);
 
-/* AnonHugePages of the mapping that contains addr, in kB; -1 if not found. */
-static long anon_huge_kb(void *addr)
-{
-	unsigned long start, end, a = (unsigned long)addr;
-	char line[512];
-	bool in = false;
-	long kb = -1;
-	FILE *f;
-
-	f = fopen("/proc/self/smaps", "r");
-	if (!f)
-		return -1;
-	while (fgets(line, sizeof(line), f)) {
-		if (sscanf(line, "%lx-%lx ", &start, &end) == 2 &&
-		    strchr(line, '-') < strchr(line, ' ')) {
-			in = start <= a && a < end;
-			continue;
-		}
-		if (in && sscanf(line, "AnonHugePages: %ld kB", &kb) == 1)
-			break;
-	}
-	fclose(f);
-	return kb;
-}
-
-#define THP_ENABLED	"/sys/kernel/mm/transparent_hugepage/enabled"
-
-static char thp_saved[32];
-
 static int test_thp(void)
 {
 	size_t len = 16 * MiB;
-	char buf[128], *sel;
-	char *raw, *p;
+	char *p;
 	long kb;
 	int r;
 
-	if (spm_read_str(THP_ENABLED, buf, sizeof(buf)) < 0)
-		return skip("no transparent huge pages in this kernel");
-	if (strstr(buf, "[never]"))
-		return skip("transparent huge pages are disabled");
-
-	raw = map_anon(len + THP_SZ);
-	CHECK(raw, "mmap: %s", strerror(errno));
-	p = (char *)(((unsigned long)raw + THP_SZ - 1) & ~(THP_SZ - 1));
-	if (madvise(p, len, MADV_HUGEPAGE)) {
-		CHECK(errno == ENOSYS, "madvise(MADV_HUGEPAGE): %s",
-		      strerror(errno));
-		/* No madvise() (CONFIG_ADVISE_SYSCALLS=n): THP for all. */
-		sel = strchr(buf, '[');
-		CHECK(sel && sscanf(sel, "[%31[a-z]]", thp_saved) == 1,
-		      "cannot parse %s: %s", THP_ENABLED, buf);
-		r = write_file(THP_ENABLED, "always");
-		CHECK(!r, "no madvise(), and writing 'always' to %s: %s",
-		      THP_ENABLED, strerror(-r));
-		info("no madvise() in this kernel: THP enabled=always (was %s)",
-		     thp_saved);
-	}
+	r = thp_map(len, &p);
+	if (r != PASS)
+		return r;
 	touch(p, len);
 	kb = anon_huge_kb(p);
 	info("AnonHugePages %ld kB", kb);
@@ -238,8 +189,7 @@ static int test_thp(void)
 }
 static void cleanup_thp(void)
 {
-	if (thp_saved[0])
-		write_file(THP_ENABLED, thp_saved);
+	thp_restore();
 }
 TEST(thp, "default policy: transparent huge pages stay on system RAM",
 	need_spm, test_thp, cleanup_thp);

@@ -97,6 +97,56 @@ static int test_soft_modes(void)
 TEST(soft_policy_modes, "soft_guardrail: mbind/set_mempolicy BIND, PREFERRED(_MANY), (WEIGHTED_)INTERLEAVE naming an SPM node land there",
 	setup_soft, test_soft_modes, cleanup_soft);
 
+/* ---- a large folio at fault time is asked about as THP ---- */
+
+static int test_soft_thp(void)
+{
+	size_t len = 8 * MiB;
+	int spm = first_spm(), r;
+	long r_thp = spm_reason("THP"), hist[HIST_LEN], kb;
+	unsigned long long thp;
+	struct verdicts v0, v1;
+	char *p;
+
+	if (r_thp < 0)
+		return FAIL;
+	r = attach_pinned(SOFT_POLICY, NULL, "soft_guardrail");
+	if (r != PASS)
+		return r;
+	r = thp_map(len, &p);
+	if (r != PASS)
+		return r;
+	CHECK(!sys_mbind(p, len, MPOL_BIND, NODE_BIT(spm), 0),
+	      "mbind(MPOL_BIND, {%d}): %s", spm, strerror(errno));
+	if (read_verdicts(&v0) != PASS)
+		return FAIL;
+	touch(p, len);
+	if (read_verdicts(&v1) != PASS)
+		return FAIL;
+	kb = anon_huge_kb(p);
+	CHECK(pages_nodes(0, p, len, hist) >= 0, "move_pages: %s",
+	      strerror(errno));
+	thp = v1.admit[r_thp] - v0.admit[r_thp];
+	info("AnonHugePages %ld kB, pages %s, THP admitted %llu (%s)", kb,
+	     HIST(hist), thp, verdicts_delta(&v0, &v1));
+	CHECK(kb > 0, "no transparent huge page was allocated (AnonHugePages %ld kB)",
+	      kb);
+	CHECK(hist[spm] == (long)(len / PAGE_SZ),
+	      "the bound THP range is not all on node %d: %s", spm, HIST(hist));
+	CHECK(thp >= (unsigned long long)(kb * KiB / THP_SZ),
+	      "soft_guardrail was asked about %llu THP allocations for %ld kB of huge pages (%s)",
+	      thp, kb, verdicts_delta(&v0, &v1));
+	return detach("soft_guardrail");
+}
+
+static void cleanup_soft_thp(void)
+{
+	thp_restore();
+	reset_spm();
+}
+TEST(soft_policy_thp, "soft_guardrail: a huge page faulted into a range bound to an SPM node is asked about as THP and lands there",
+	setup_soft, test_soft_thp, cleanup_soft_thp);
+
 /* ---- what nobody named stays on system RAM ---- */
 
 static long slab_grown_kb(int nid, long before)

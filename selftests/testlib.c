@@ -499,6 +499,68 @@ int clear_trace(void)
 	return 0;
 }
 
+long anon_huge_kb(void *addr)
+{
+	unsigned long start, end, a = (unsigned long)addr;
+	char line[512];
+	bool in = false;
+	long kb = -1;
+	FILE *f;
+
+	f = fopen("/proc/self/smaps", "r");
+	if (!f)
+		return -1;
+	while (fgets(line, sizeof(line), f)) {
+		if (sscanf(line, "%lx-%lx ", &start, &end) == 2 &&
+		    strchr(line, '-') < strchr(line, ' ')) {
+			in = start <= a && a < end;
+			continue;
+		}
+		if (in && sscanf(line, "AnonHugePages: %ld kB", &kb) == 1)
+			break;
+	}
+	fclose(f);
+	return kb;
+}
+
+#define THP_ENABLED	"/sys/kernel/mm/transparent_hugepage/enabled"
+
+static char thp_saved[32];
+
+int thp_map(size_t len, char **addr)
+{
+	char buf[128], *sel, *raw;
+	int r;
+
+	if (spm_read_str(THP_ENABLED, buf, sizeof(buf)) < 0)
+		return skip("no transparent huge pages in this kernel");
+	if (strstr(buf, "[never]"))
+		return skip("transparent huge pages are disabled");
+	raw = map_anon(len + THP_SZ);
+	CHECK(raw, "mmap: %s", strerror(errno));
+	*addr = (char *)(((unsigned long)raw + THP_SZ - 1) & ~(THP_SZ - 1));
+	if (!madvise(*addr, len, MADV_HUGEPAGE))
+		return PASS;
+	CHECK(errno == ENOSYS, "madvise(MADV_HUGEPAGE): %s", strerror(errno));
+	/* No madvise() (CONFIG_ADVISE_SYSCALLS=n): THP for all. */
+	sel = strchr(buf, '[');
+	CHECK(sel && sscanf(sel, "[%31[a-z]]", thp_saved) == 1,
+	      "cannot parse %s: %s", THP_ENABLED, buf);
+	r = write_file(THP_ENABLED, "always");
+	CHECK(!r, "no madvise(), and writing 'always' to %s: %s", THP_ENABLED,
+	      strerror(-r));
+	info("no madvise() in this kernel: THP enabled=always (was %s)",
+	     thp_saved);
+	return PASS;
+}
+
+void thp_restore(void)
+{
+	if (thp_saved[0])
+		write_file(THP_ENABLED, thp_saved);
+	thp_saved[0] = '\0';
+}
+
 int check_sysram(int pid, void *addr, size_t len, const char *what)
 {
 	long hist[HIST_LEN], n;

@@ -138,6 +138,18 @@ int set_node_hugepages(int nid, long n);
 #define RAMDISK_DEV	"/dev/ram0"
 int mount_ramdisk_ext2(const char *mnt);
 
+/*
+ * Transparent huge pages: thp_map() maps len bytes of anonymous memory,
+ * aligned to THP_SZ and untouched, that faults in huge pages, with
+ * madvise(MADV_HUGEPAGE) or, on a kernel without madvise(), with THP
+ * enabled=always until thp_restore().  PASS, SKIP without THP, or FAIL.
+ */
+#define THP_SZ		(2 * MiB)
+int thp_map(size_t len, char **addr);
+void thp_restore(void);
+/* AnonHugePages of the mapping that contains addr, in kB; -1 if not found. */
+long anon_huge_kb(void *addr);
+
 /* mmap anonymous memory and write every page. NULL on failure. */
 void *map_touch(size_t len);
 void touch(void *addr, size_t len);
