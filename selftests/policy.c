@@ -1247,8 +1247,9 @@ static int test_policy_trace(void)
 	int spm = first_spm(), r;
 	char cmd[128], want[64];
 
-	if (need_tracefs() != PASS)
-		return SKIP;
+	r = need_tracefs();
+	if (r != PASS)
+		return r;
 	r = clear_trace();
 	CHECK(!r, "clear the trace buffer: %s", strerror(-r));
 	r = write_file(TRACEFS "/events/spm/enable", "1");
@@ -1301,8 +1302,9 @@ static int test_policy_trace_mpol_check(void)
 
 	if (mpol_reason < 0)
 		return FAIL;
-	if (need_tracefs() != PASS)
-		return SKIP;
+	r = need_tracefs();
+	if (r != PASS)
+		return r;
 	r = attach_pinned(SOFT_POLICY, NULL, "soft_guardrail");
 	if (r != PASS)
 		return r;
